@@ -1,0 +1,65 @@
+"""Serialize: store results and errors -> JSON bodies as Chroma writes them (float32 shortest form)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from mockserver.errors import MockError
+from mockserver.store import Collection, Database
+from mockserver.store.reads import GetResult, QueryResults, Records
+
+_OPTIONS = orjson.OPT_SERIALIZE_NUMPY
+
+#: Every 4xx/5xx from Chroma carries this header (no OpenTelemetry configured locally).
+TRACE_HEADER = (b"chroma-trace-id", b"00000000000000000000000000000000")
+
+
+def dumps(body: Any) -> bytes:
+    return orjson.dumps(body, option=_OPTIONS)
+
+
+def error_body(error: MockError) -> bytes:
+    return dumps(error.body())
+
+
+def collection(c: Collection) -> dict[str, Any]:
+    return c.body()
+
+
+def database(d: Database) -> dict[str, str]:
+    return d.body()
+
+
+def get_result(result: GetResult) -> dict[str, Any]:
+    r = result.records
+    return {
+        "ids": r.ids,
+        "embeddings": r.embeddings,
+        "documents": r.documents,
+        "uris": r.uris,
+        "metadatas": r.metadatas,
+        "include": list(result.include),
+    }
+
+
+def query_result(result: QueryResults) -> dict[str, Any]:
+    per_query = result.results
+
+    def column(name: str) -> list[Any] | None:
+        values = [getattr(r, name) for r in per_query]
+        return None if name not in result.include else values
+
+    return {
+        "ids": [r.ids for r in per_query],
+        "embeddings": column("embeddings"),
+        "documents": column("documents"),
+        "uris": column("uris"),
+        "metadatas": column("metadatas"),
+        "distances": None if result.distances is None else list(result.distances),
+        "include": list(result.include),
+    }
+
+
+__all__ = ["dumps", "error_body", "collection", "database", "get_result", "query_result", "Records", "TRACE_HEADER"]

@@ -1,0 +1,172 @@
+"""Store: the facade over tenants, databases, collections and records; one operation at a time.
+
+Pure state, no HTTP: every public method is one Chroma operation and runs under one lock, so
+concurrent clients (server threads, the pytest plugin, the CLI) never see half-applied writes.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from mockserver.store import reads, writes
+from mockserver.store.catalog import Catalog, Database
+from mockserver.store.collections import Collection, Collections
+from mockserver.store.reads import GetResult, QueryResults
+from mockserver.store.writes import RecordBatch
+
+__all__ = ["Store", "Collection", "Database", "RecordBatch", "GetResult", "QueryResults"]
+
+
+class Store:
+    """In-memory Chroma state. Methods raise `mockserver.errors.MockError` subclasses."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.catalog = Catalog()
+        self.collections = Collections(self.catalog)
+
+    # system -------------------------------------------------------------------------------
+    def reset(self) -> None:
+        with self.lock:
+            self.catalog.reset()
+            self.collections.reset()
+
+    # tenants and databases ----------------------------------------------------------------
+    def create_tenant(self, name: str) -> None:
+        with self.lock:
+            self.catalog.create_tenant(name)
+
+    def get_tenant(self, name: str) -> str:
+        with self.lock:
+            return self.catalog.get_tenant(name)
+
+    def create_database(self, tenant: str, name: str) -> Database:
+        with self.lock:
+            return self.catalog.create_database(tenant, name)
+
+    def get_database(self, tenant: str, name: str) -> Database:
+        with self.lock:
+            if len(name.encode("utf-8")) < 3:
+                from mockserver.store.names import check_database_segment
+
+                check_database_segment(name)
+            return self.catalog.get_database(tenant, name)
+
+    def list_databases(self, tenant: str, limit: int | None = None, offset: int = 0) -> list[Database]:
+        with self.lock:
+            return self.catalog.list_databases(tenant, limit, offset)
+
+    def delete_database(self, tenant: str, name: str) -> None:
+        with self.lock:
+            self.catalog.delete_database(tenant, name)
+            self.collections.delete_database_collections(tenant, name)
+
+    # collections --------------------------------------------------------------------------
+    def create_collection(
+        self,
+        tenant: str,
+        database: str,
+        name: str,
+        metadata: dict[str, Any] | None = None,
+        configuration: dict[str, Any] | None = None,
+        schema: dict[str, Any] | None = None,
+        get_or_create: bool = False,
+    ) -> Collection:
+        with self.lock:
+            return self.collections.create(tenant, database, name, metadata, configuration, schema, get_or_create)
+
+    def get_collection(self, tenant: str, database: str, name: str) -> Collection:
+        with self.lock:
+            return self.collections.get_by_name(tenant, database, name)
+
+    def get_collection_by_id(self, tenant: str, database: str, collection_id: str) -> Collection:
+        with self.lock:
+            return self.collections.get_by_id_scoped(tenant, database, collection_id)
+
+    def collection(self, database: str, collection_id: str) -> Collection:
+        """The collection a record endpoint addresses (by UUID only)."""
+        with self.lock:
+            return self.collections.by_uuid(database, collection_id)
+
+    def list_collections(self, tenant: str, database: str, limit: int | None = None, offset: int = 0) -> list[Collection]:
+        with self.lock:
+            return self.collections.list(tenant, database, limit, offset)
+
+    def count_collections(self, tenant: str, database: str) -> int:
+        with self.lock:
+            return self.collections.count(tenant, database)
+
+    def update_collection(
+        self,
+        database: str,
+        collection_id: str,
+        new_name: str | None = None,
+        new_metadata: dict[str, Any] | None = None,
+        new_configuration: dict[str, Any] | None = None,
+    ) -> None:
+        with self.lock:
+            self.collections.update(database, collection_id, new_name, new_metadata, new_configuration)
+
+    def delete_collection(self, tenant: str, database: str, name: str) -> None:
+        with self.lock:
+            self.collections.delete(tenant, database, name)
+
+    # records ------------------------------------------------------------------------------
+    def add(self, database: str, collection_id: str, batch: RecordBatch) -> None:
+        with self.lock:
+            writes.add(self.collections.by_uuid(database, collection_id), batch)
+
+    def upsert(self, database: str, collection_id: str, batch: RecordBatch) -> None:
+        with self.lock:
+            writes.upsert(self.collections.by_uuid(database, collection_id), batch)
+
+    def update(self, database: str, collection_id: str, batch: RecordBatch) -> None:
+        with self.lock:
+            writes.update(self.collections.by_uuid(database, collection_id), batch)
+
+    def delete(
+        self,
+        database: str,
+        collection_id: str,
+        ids: list[str] | None = None,
+        where: Any = None,
+        where_document: Any = None,
+        limit: int | None = None,
+    ) -> int:
+        with self.lock:
+            return writes.delete(self.collections.by_uuid(database, collection_id), ids, where, where_document, limit)
+
+    def count(self, database: str, collection_id: str) -> int:
+        with self.lock:
+            return reads.count(self.collections.by_uuid(database, collection_id))
+
+    def get(
+        self,
+        database: str,
+        collection_id: str,
+        ids: list[str] | None = None,
+        where: Any = None,
+        where_document: Any = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        include: list[str] | None = None,
+    ) -> GetResult:
+        with self.lock:
+            collection = self.collections.by_uuid(database, collection_id)
+            return reads.get(collection, ids, where, where_document, limit, offset, include)
+
+    def query(
+        self,
+        database: str,
+        collection_id: str,
+        query_embeddings: list[list[float]],
+        n_results: int | None = None,
+        ids: list[str] | None = None,
+        where: Any = None,
+        where_document: Any = None,
+        include: list[str] | None = None,
+    ) -> QueryResults:
+        with self.lock:
+            collection = self.collections.by_uuid(database, collection_id)
+            return reads.query(collection, query_embeddings, n_results, ids, where, where_document, include)

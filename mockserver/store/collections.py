@@ -1,0 +1,186 @@
+"""Store: collections: creation rules, lookups by name or id, listing, rename and metadata replace."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockserver.errors import AlreadyExists, InvalidArgument, Internal, NotFound
+from mockserver.store.catalog import Catalog
+from mockserver.store.configuration import (
+    Configuration,
+    configuration_for_create,
+    configuration_for_update,
+)
+from mockserver.store.metadata import check_collection_metadata
+from mockserver.store.names import check_collection_name, check_database_segment, parse_uuid
+from mockserver.store.records import RecordTable
+
+JsonObject = dict[str, Any]
+
+
+@dataclass
+class Collection:
+    id: str
+    name: str
+    tenant: str
+    database: str
+    metadata: JsonObject | None
+    configuration: Configuration
+    dimension: int | None = None
+    records: RecordTable = field(default_factory=RecordTable)
+
+    @property
+    def space(self) -> str:
+        return self.configuration.hnsw.space
+
+    def body(self) -> JsonObject:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "configuration_json": self.configuration.configuration_json(),
+            "schema": self.configuration.schema_json(),
+            "metadata": None if self.metadata is None else dict(self.metadata),
+            "dimension": self.dimension,
+            "tenant": self.tenant,
+            "database": self.database,
+            "log_position": 0,
+            "version": 0,
+        }
+
+
+class Collections:
+    """All collections, indexed by id and by (tenant, database, name)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.by_id: dict[str, Collection] = {}
+        self.by_name: dict[tuple[str, str, str], Collection] = {}
+
+    def reset(self) -> None:
+        self.by_id.clear()
+        self.by_name.clear()
+
+    # create -------------------------------------------------------------------------------
+    def create(
+        self,
+        tenant: str,
+        database: str,
+        name: str,
+        metadata: JsonObject | None,
+        configuration: JsonObject | None,
+        schema: JsonObject | None,
+        get_or_create: bool,
+        collection_id: str | None = None,
+    ) -> Collection:
+        check_database_segment(database)
+        check_collection_name(name)
+        metadata = check_collection_metadata(metadata, "metadata")
+        config = configuration_for_create(configuration, metadata, schema)
+        if self.catalog.find_database(tenant, database) is None:
+            raise InvalidArgument(f"Database [{database}] does not exist")
+        existing = self.by_name.get((tenant, database, name))
+        if existing is not None:
+            if get_or_create:
+                return existing
+            raise AlreadyExists(f"Collection [{name}] already exists")
+        collection = Collection(
+            id=collection_id or str(uuid.uuid4()),
+            name=name,
+            tenant=tenant,
+            database=database,
+            metadata=metadata,
+            configuration=config,
+        )
+        self.by_id[collection.id] = collection
+        self.by_name[(tenant, database, name)] = collection
+        return collection
+
+    # lookups ------------------------------------------------------------------------------
+    def by_uuid(self, database: str, collection_id: str) -> Collection:
+        """Record endpoints and PUT: find by UUID alone (the tenant and database are ignored)."""
+        check_database_segment(database)
+        canonical = parse_uuid(collection_id)
+        if canonical is None:
+            raise InvalidArgument("Collection ID is not a valid UUIDv4")
+        found = self.by_id.get(canonical)
+        if found is None:
+            raise NotFound(f"Collection [{canonical}] does not exist.")
+        return found
+
+    def get_by_name(self, tenant: str, database: str, name: str) -> Collection:
+        check_database_segment(database)
+        found = self.by_name.get((tenant, database, name))
+        if found is None:
+            raise NotFound(f"Collection [{name}] does not exist")
+        return found
+
+    def get_by_id_scoped(self, tenant: str, database: str, collection_id: str) -> Collection:
+        check_database_segment(database)
+        canonical = parse_uuid(collection_id)
+        if canonical is None:
+            raise InvalidArgument("Validation error: collection_id: Invalid collection ID format, expected UUID")
+        found = self.by_id.get(canonical)
+        if found is None or found.tenant != tenant or found.database != database:
+            raise NotFound(f"Collection [{canonical}] does not exist")
+        return found
+
+    def in_database(self, tenant: str, database: str) -> list[Collection]:
+        return sorted(
+            (c for c in self.by_id.values() if c.tenant == tenant and c.database == database),
+            key=lambda c: c.id,
+        )
+
+    def list(self, tenant: str, database: str, limit: int | None, offset: int) -> list[Collection]:
+        check_database_segment(database)
+        found = self.in_database(tenant, database)
+        end = None if limit is None else offset + limit
+        return found[offset:end]
+
+    def count(self, tenant: str, database: str) -> int:
+        check_database_segment(database)
+        return sum(1 for c in self.by_id.values() if c.tenant == tenant and c.database == database)
+
+    # changes ------------------------------------------------------------------------------
+    def update(
+        self,
+        database: str,
+        collection_id: str,
+        new_name: str | None,
+        new_metadata: JsonObject | None,
+        new_configuration: JsonObject | None,
+    ) -> None:
+        collection = self.by_uuid(database, collection_id)
+        if new_name is not None:
+            check_collection_name(new_name, "new_name")
+        metadata = collection.metadata
+        if new_metadata is not None:
+            metadata = check_collection_metadata(new_metadata, "new_metadata")
+        config = configuration_for_update(collection.configuration, new_configuration)
+        if new_name is not None and new_name != collection.name:
+            key = (collection.tenant, collection.database, new_name)
+            if key in self.by_name:
+                raise Internal(
+                    "Database error: error returned from database: (code: 2067) UNIQUE constraint "
+                    "failed: collections.name, collections.database_id"
+                )
+            del self.by_name[(collection.tenant, collection.database, collection.name)]
+            collection.name = new_name
+            self.by_name[key] = collection
+        collection.metadata = metadata
+        collection.configuration = config
+
+    def delete(self, tenant: str, database: str, name: str) -> None:
+        collection = self.get_by_name(tenant, database, name)
+        self._drop(collection)
+
+    def delete_database_collections(self, tenant: str, database: str) -> None:
+        for collection in self.in_database(tenant, database):
+            self._drop(collection)
+
+    def _drop(self, collection: Collection) -> None:
+        del self.by_id[collection.id]
+        del self.by_name[(collection.tenant, collection.database, collection.name)]
+
+

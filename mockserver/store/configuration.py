@@ -1,0 +1,197 @@
+"""Store: collection configuration (HNSW, legacy `hnsw:*` metadata, embedding function) and its schema view."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from mockserver.errors import InvalidArgument
+
+JsonObject = dict[str, Any]
+
+SPACES = ("l2", "cosine", "ip")
+
+#: legacy metadata key -> (hnsw field, expected type)
+_LEGACY_KEYS: dict[str, tuple[str, type]] = {
+    "hnsw:space": ("space", str),
+    "hnsw:construction_ef": ("ef_construction", int),
+    "hnsw:search_ef": ("ef_search", int),
+    "hnsw:M": ("max_neighbors", int),
+    "hnsw:num_threads": ("num_threads", int),
+    "hnsw:resize_factor": ("resize_factor", float),
+    "hnsw:batch_size": ("batch_size", int),
+    "hnsw:sync_threshold": ("sync_threshold", int),
+}
+
+
+@dataclass(frozen=True)
+class Hnsw:
+    space: str = "l2"
+    ef_construction: int = 100
+    ef_search: int = 100
+    max_neighbors: int = 16
+    resize_factor: float = 1.2
+    sync_threshold: int = 1000
+    num_threads: int = 2
+    batch_size: int = 100
+
+
+@dataclass(frozen=True)
+class Configuration:
+    hnsw: Hnsw = field(default_factory=Hnsw)
+    embedding_function: JsonObject | None = None
+    user_schema: JsonObject | None = None  # keys the client set in `schema` on create
+
+    def configuration_json(self) -> JsonObject:
+        h = self.hnsw
+        return {
+            "hnsw": {
+                "space": h.space,
+                "ef_construction": h.ef_construction,
+                "ef_search": h.ef_search,
+                "max_neighbors": h.max_neighbors,
+                "resize_factor": h.resize_factor,
+                "sync_threshold": h.sync_threshold,
+            },
+            "spann": None,
+            "embedding_function": copy.deepcopy(self.embedding_function),
+        }
+
+    def schema_json(self) -> JsonObject:
+        h = self.hnsw
+        hnsw = {
+            "ef_construction": h.ef_construction,
+            "max_neighbors": h.max_neighbors,
+            "ef_search": h.ef_search,
+            "num_threads": h.num_threads,
+            "batch_size": h.batch_size,
+            "sync_threshold": h.sync_threshold,
+            "resize_factor": h.resize_factor,
+        }
+
+        def vector_config(source_key: bool) -> JsonObject:
+            config: JsonObject = {"space": h.space}
+            if self.embedding_function is not None:
+                config["embedding_function"] = copy.deepcopy(self.embedding_function)
+            if source_key:
+                config["source_key"] = "#document"
+            config["hnsw"] = dict(hnsw)
+            return config
+
+        schema: JsonObject = {
+            "defaults": {
+                "string": {
+                    "fts_index": {"enabled": False, "config": {}},
+                    "string_inverted_index": {"enabled": True, "config": {}},
+                },
+                "float_list": {"vector_index": {"enabled": False, "config": vector_config(False)}},
+                "sparse_vector": {
+                    "sparse_vector_index": {
+                        "enabled": False,
+                        "config": {"embedding_function": {"type": "unknown"}, "bm25": False},
+                    }
+                },
+                "int": {"int_inverted_index": {"enabled": True, "config": {}}},
+                "float": {"float_inverted_index": {"enabled": True, "config": {}}},
+                "bool": {"bool_inverted_index": {"enabled": True, "config": {}}},
+            },
+            "keys": {
+                "#embedding": {"float_list": {"vector_index": {"enabled": True, "config": vector_config(True)}}},
+                "#document": {
+                    "string": {
+                        "fts_index": {"enabled": True, "config": {}},
+                        "string_inverted_index": {"enabled": False, "config": {}},
+                    }
+                },
+            },
+        }
+        if self.user_schema:
+            for key, value_types in self.user_schema.get("keys", {}).items():
+                if key in ("#embedding", "#document"):
+                    continue
+                schema["keys"][key] = _merge(copy.deepcopy(schema["defaults"]), value_types, only_given=True)
+        return schema
+
+    def inverted_index_disabled(self, key: str, value_type: str) -> bool:
+        """Whether the client's schema disabled filtering on `key` for `value_type` (str/int/float/bool)."""
+        if not self.user_schema:
+            return False
+        types = self.user_schema.get("keys", {}).get(key, {})
+        kind = {"Str": "string", "Int": "int", "Float": "float", "Bool": "bool"}.get(value_type, value_type)
+        index = (types.get(kind) or {}).get(f"{kind}_inverted_index") or {}
+        return index.get("enabled") is False
+
+
+def _merge(base: JsonObject, given: JsonObject, only_given: bool) -> JsonObject:
+    out: JsonObject = {} if only_given else base
+    for kind, indexes in given.items():
+        if not isinstance(indexes, dict):
+            continue
+        merged = copy.deepcopy(base.get(kind, {}))
+        for index_name, index in indexes.items():
+            if isinstance(index, dict):
+                merged.setdefault(index_name, {}).update(index)
+        out[kind] = merged
+    return out
+
+
+def configuration_for_create(
+    configuration: JsonObject | None, metadata: JsonObject | None, schema: JsonObject | None
+) -> Configuration:
+    """Resolve create_collection's configuration: explicit configuration wins over `hnsw:*` metadata."""
+    values: dict[str, Any] = {}
+    for key, (name, kind) in _LEGACY_KEYS.items():
+        if metadata and key in metadata:
+            value = metadata[key]
+            if kind is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, kind) or isinstance(value, bool) or (name == "space" and value not in SPACES):
+                raise InvalidArgument("Failed to parse hnsw parameters from segment metadata")
+            values[name] = value
+    configuration = configuration or {}
+    hnsw_given, spann_given = configuration.get("hnsw"), configuration.get("spann")
+    if hnsw_given is not None and spann_given is not None:
+        raise InvalidArgument("Multiple vector index configurations provided")
+    if hnsw_given is not None:
+        values.update({k: v for k, v in hnsw_given.items() if v is not None})
+    elif spann_given is not None and spann_given.get("space") is not None:
+        values["space"] = spann_given["space"]
+    if "resize_factor" in values:
+        values["resize_factor"] = float(values["resize_factor"])
+    return Configuration(
+        hnsw=Hnsw(**values),
+        embedding_function=configuration.get("embedding_function"),
+        user_schema=_check_schema(schema),
+    )
+
+
+def configuration_for_update(current: Configuration, new: JsonObject | None) -> Configuration:
+    if not new:
+        return current
+    hnsw_given, spann_given = new.get("hnsw"), new.get("spann")
+    if hnsw_given is not None and spann_given is not None:
+        raise InvalidArgument("Multiple vector index configurations provided")
+    result = current
+    if hnsw_given is not None:
+        changes = {k: v for k, v in hnsw_given.items() if v is not None}
+        if "resize_factor" in changes:
+            changes["resize_factor"] = float(changes["resize_factor"])
+        result = replace(result, hnsw=replace(result.hnsw, **changes))
+    if new.get("embedding_function") is not None:
+        result = replace(result, embedding_function=new["embedding_function"])
+    return result
+
+
+def _check_schema(schema: JsonObject | None) -> JsonObject | None:
+    if schema is None:
+        return None
+    for key in schema.get("keys", {}):
+        if key.startswith("#") and key not in ("#document", "#embedding"):
+            raise InvalidArgument(f"Validation error: schema: key cannot begin with '#': {key}")
+    defaults = schema.get("defaults") or {}
+    for kind, index_name in (("float_list", "vector_index"), ("string", "fts_index"), ("sparse_vector", "sparse_vector_index")):
+        index = (defaults.get(kind) or {}).get(index_name) or {}
+        if index.get("enabled") is True:
+            raise InvalidArgument(f"Validation error: schema: {index_name} cannot be enabled in defaults")
+    return copy.deepcopy(schema)

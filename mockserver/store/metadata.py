@@ -1,0 +1,101 @@
+"""Store: record and collection metadata values: validation, normalisation and Chroma's merge rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.errors import ConnectionDropped, InvalidArgument, Unimplemented
+
+Metadata = dict[str, Any]
+I64_MIN, I64_MAX = -(2**63), 2**63 - 1
+
+DOCUMENT_KEY = "chroma:document"
+HIDDEN_PREFIX = "chroma:"
+
+
+def is_sparse_vector(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def normalise_value(value: Any) -> Any:
+    """Ints beyond i64 become floats; int/float mixed arrays become float arrays."""
+    if isinstance(value, bool) or value is None or isinstance(value, (str, float)):
+        return value
+    if isinstance(value, int):
+        return value if I64_MIN <= value <= I64_MAX else float(value)
+    if isinstance(value, list):
+        if any(isinstance(v, float) for v in value) or any(
+            isinstance(v, int) and not isinstance(v, bool) and not I64_MIN <= v <= I64_MAX for v in value
+        ):
+            return [float(v) for v in value]
+        return list(value)
+    return value
+
+
+def check_record_metadatas(metadatas: list[Metadata | None] | None, field: str = "metadatas") -> None:
+    """Key rules (400) and sparse-vector shape (400), in request order; sparse values are 501 later."""
+    if not metadatas:
+        return
+    for index, metadata in enumerate(metadatas):
+        if not metadata:
+            continue
+        for key, value in metadata.items():
+            if key == "" or key[0] in "#$":
+                raise InvalidArgument(f"Validation error: {field}: Invalid metadata at index {index}")
+            if is_sparse_vector(value):
+                _check_sparse(value, field, index)
+
+
+def _check_sparse(value: dict[str, Any], field: str, index: int) -> None:
+    indices, values = value.get("indices", []), value.get("values", [])
+    if len(indices) != len(values) or len(set(indices)) != len(indices):
+        raise InvalidArgument(f"Validation error: {field}: Invalid metadata at index {index}")
+
+
+def reject_sparse(metadatas: list[Metadata | None] | None) -> None:
+    for metadata in metadatas or []:
+        for key, value in (metadata or {}).items():
+            if is_sparse_vector(value):
+                raise Unimplemented(f"Unimplemented: Sparse vector is not supported for local chroma: {key}")
+
+
+def merge(current: Metadata | None, changes: Metadata) -> Metadata | None:
+    """Chroma's record merge: null or [] deletes a key, anything else sets it."""
+    merged = dict(current or {})
+    for key, value in changes.items():
+        if value is None or value == []:
+            merged.pop(key, None)
+        else:
+            merged[key] = normalise_value(value)
+    return merged or None
+
+
+def fresh(metadata: Metadata | None) -> Metadata | None:
+    """Metadata of a new record: null and [] values are dropped."""
+    if not metadata:
+        return None
+    return {k: normalise_value(v) for k, v in metadata.items() if v is not None and v != []} or None
+
+
+def visible(metadata: Metadata | None, has_uri: bool) -> Metadata | None:
+    """What a response shows: `chroma:*` keys are hidden; a record with a uri shows {} rather than null."""
+    if metadata is None:
+        return {} if has_uri else None
+    shown = {k: v for k, v in metadata.items() if not k.startswith(HIDDEN_PREFIX)}
+    if shown or has_uri or len(shown) != len(metadata):
+        return shown
+    return None
+
+
+def check_collection_metadata(metadata: Metadata | None, field: str) -> Metadata | None:
+    """Collection metadata: non-empty, key rules; arrays and sparse vectors crash real Chroma."""
+    if metadata is None:
+        return None
+    if not metadata:
+        raise InvalidArgument(f"Validation error: {field}: Metadata cannot be empty")
+    for key, value in metadata.items():
+        if key.startswith(("#", "$")):
+            raise InvalidArgument(f"Validation error: {field}: Metadata key cannot start with '#' or '$': {key}")
+        if isinstance(value, (list, dict)):
+            raise ConnectionDropped(f"{field}: array or sparse-vector value in collection metadata")
+    return {k: normalise_value(v) for k, v in metadata.items() if v is not None} or None

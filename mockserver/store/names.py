@@ -1,0 +1,61 @@
+"""Store: Chroma's name rules for tenants, databases and collections (pure validation)."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import uuid
+
+from mockserver.errors import InvalidArgument
+
+_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]")
+
+
+def name_problem(name: str) -> str | None:
+    """Chroma's collection/database name rule; returns the message or None when valid."""
+    if not _NAME.fullmatch(name):
+        return (
+            "Expected a name containing 3-512 characters from [a-zA-Z0-9._-], starting and ending "
+            f"with a character in [a-zA-Z0-9]. Got: {name}"
+        )
+    if ".." in name:
+        return f"Expected a name that does not contains two consecutive periods (..). Got {name}"
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return None
+    return f"Expected a name that is not a valid ip address. Got {name}"
+
+
+def check_collection_name(name: str, field: str = "name") -> None:
+    problem = name_problem(name)
+    if problem is not None:
+        raise InvalidArgument(f"Validation error: {field}: {problem}")
+
+
+def check_database_name(name: str) -> None:
+    problem = name_problem(name)
+    if problem is not None:
+        raise InvalidArgument(problem)
+
+
+def check_tenant_name(name: str) -> None:
+    if len(name) < 3:
+        raise InvalidArgument(
+            'Validation error: name: Validation error: length [{"min": Number(3), "value": '
+            f'String("{name}")}}]'
+        )
+
+
+def check_database_segment(database: str) -> None:
+    """Record and collection endpoints only check that the database segment is 3+ bytes long."""
+    if len(database.encode("utf-8")) < 3:
+        raise InvalidArgument("database name must be at least 3 characters")
+
+
+def parse_uuid(value: str) -> str | None:
+    """The canonical hyphenated form of a UUID string, or None when it is not one."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None

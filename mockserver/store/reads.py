@@ -1,0 +1,112 @@
+"""Store: record reads (get, count, query) materialised under the store lock as frozen results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from mockserver.store import metadata as md
+from mockserver.store.collections import Collection
+from mockserver.store.filters import parse_where, parse_where_document, select
+from mockserver.store.query import run_query
+from mockserver.store.records import FloatMatrix, RowArray
+
+GET_DEFAULT_INCLUDE = ("documents", "metadatas")
+QUERY_DEFAULT_INCLUDE = ("documents", "metadatas", "distances")
+
+
+@dataclass(frozen=True)
+class Records:
+    """The included columns of some records, in response order (None: not included)."""
+
+    ids: list[str]
+    embeddings: FloatMatrix | None
+    documents: list[str | None] | None
+    uris: list[str | None] | None
+    metadatas: list[dict[str, Any] | None] | None
+
+
+@dataclass(frozen=True)
+class GetResult:
+    records: Records
+    include: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QueryResults:
+    results: tuple[Records, ...]  # one per query embedding
+    distances: tuple[Any, ...] | None  # per query: float32 array, or a list of None (non-finite query)
+    include: tuple[str, ...]
+
+
+def project(collection: Collection, rows: RowArray, include: tuple[str, ...]) -> Records:
+    table = collection.records
+    row_list = rows.tolist()
+    embeddings = None
+    if "embeddings" in include:
+        if table.vectors is None or not row_list:
+            embeddings = np.zeros((len(row_list), collection.dimension or 0), dtype=np.float32)
+        else:
+            embeddings = table.vectors[rows]
+    return Records(
+        ids=[table.ids[r] for r in row_list],
+        embeddings=embeddings,
+        documents=[table.documents[r] for r in row_list] if "documents" in include else None,
+        uris=[table.uris[r] for r in row_list] if "uris" in include else None,
+        metadatas=[md.visible(table.metadatas[r], table.uris[r] is not None) for r in row_list]
+        if "metadatas" in include
+        else None,
+    )
+
+
+def get(
+    collection: Collection,
+    ids: list[str] | None,
+    where: Any,
+    where_document: Any,
+    limit: int | None,
+    offset: int | None,
+    include: list[str] | None,
+) -> GetResult:
+    where_node = None if where is None else parse_where(where)
+    document_node = None if where_document is None else parse_where_document(where_document)
+    table = collection.records
+    rows = table.live_rows() if ids is None else table.rows_for_ids(ids)
+    if where_node is not None or document_node is not None:
+        rows = select(table, rows, where_node, document_node)
+    start = offset or 0
+    rows = rows[start:] if limit is None else rows[start : start + limit]
+    included = tuple(GET_DEFAULT_INCLUDE if include is None else include)
+    return GetResult(project(collection, rows, included), included)
+
+
+def query(
+    collection: Collection,
+    query_embeddings: list[list[float]],
+    n_results: int | None,
+    ids: list[str] | None,
+    where: Any,
+    where_document: Any,
+    include: list[str] | None,
+) -> QueryResults:
+    where_node = None if where is None else parse_where(where)
+    document_node = None if where_document is None else parse_where_document(where_document)
+    found = run_query(
+        collection.records,
+        collection.space,
+        collection.dimension,
+        query_embeddings,
+        10 if n_results is None else n_results,
+        ids,
+        where_node,
+        document_node,
+    )
+    included = tuple(QUERY_DEFAULT_INCLUDE if include is None else include)
+    distances = tuple(found.distances) if "distances" in included else None
+    return QueryResults(tuple(project(collection, rows, included) for rows in found.rows), distances, included)
+
+
+def count(collection: Collection) -> int:
+    return len(collection.records)

@@ -1,0 +1,156 @@
+"""Store: record writes (add, upsert, update, delete) with Chroma's check order and merge rules.
+
+Each write validates everything first and then applies its entries in order, as a log: nothing is
+half-applied when a request fails. The one exception is Chroma's own: the first embeddings seen
+fix the collection dimension even when a later check of the same request fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from mockserver.errors import InvalidArgument
+from mockserver.store import embeddings as emb
+from mockserver.store import metadata as md
+from mockserver.store.collections import Collection
+from mockserver.store.filters import parse_where, parse_where_document, select
+
+
+@dataclass(frozen=True)
+class RecordBatch:
+    """One write request's columns (already schema-validated)."""
+
+    ids: list[str]
+    embeddings: list[Any] | None
+    documents: list[str | None] | None
+    uris: list[str | None] | None
+    metadatas: list[dict[str, Any] | None] | None
+
+
+def _prepare(collection: Collection, batch: RecordBatch) -> list[emb.Vector | None] | None:
+    vectors = emb.decode(batch.embeddings)
+    emb.check_values(vectors)
+    md.check_record_metadatas(batch.metadatas)
+    try:
+        dimension = emb.check_dimension(vectors, collection.dimension)
+    except emb.DimensionFixed as fixed:
+        _fix_dimension(collection, fixed.dimension)
+        raise fixed.error from None
+    if dimension is not None and collection.dimension is None:
+        _fix_dimension(collection, dimension)
+    n = len(batch.ids)
+    for column in (vectors, batch.documents, batch.uris, batch.metadatas):
+        if column is not None and len(column) != n:
+            raise InvalidArgument("Inconsistent number of IDs, embeddings, documents, URIs and metadatas")
+    if any(i == "" for i in batch.ids):
+        raise InvalidArgument("Empty ID, ID must have at least one character")
+    md.reject_sparse(batch.metadatas)
+    return vectors
+
+
+def _fix_dimension(collection: Collection, dimension: int) -> None:
+    collection.dimension = dimension
+    collection.records.ensure_dimension(dimension)
+
+
+def _at(column: list[Any] | None, i: int) -> Any:
+    return None if column is None else column[i]
+
+
+def _split_document(document: str | None, metadata: dict[str, Any] | None) -> tuple[str | None, dict[str, Any] | None]:
+    """User metadata `chroma:document` becomes the document."""
+    if metadata and md.DOCUMENT_KEY in metadata:
+        metadata = dict(metadata)
+        value = metadata.pop(md.DOCUMENT_KEY)
+        if isinstance(value, str):
+            document = value
+    return document, metadata
+
+
+def add(collection: Collection, batch: RecordBatch) -> None:
+    vectors = _prepare(collection, batch)
+    table = collection.records
+    for i, record_id in enumerate(batch.ids):
+        if record_id in table.row_of:
+            continue
+        document, metadata = _split_document(_at(batch.documents, i), _at(batch.metadatas, i))
+        assert vectors is not None and vectors[i] is not None
+        table.append(record_id, vectors[i], document, _at(batch.uris, i), md.fresh(metadata))
+
+
+def upsert(collection: Collection, batch: RecordBatch) -> None:
+    vectors = _prepare(collection, batch)
+    table = collection.records
+    for i, record_id in enumerate(batch.ids):
+        row = table.row_of.get(record_id)
+        document, metadata = _split_document(_at(batch.documents, i), _at(batch.metadatas, i))
+        vector = None if vectors is None else vectors[i]
+        if row is None:
+            assert vector is not None
+            table.append(record_id, vector, document, _at(batch.uris, i), md.fresh(metadata))
+        else:
+            _change(collection, row, vector, document, _at(batch.uris, i), metadata)
+
+
+def update(collection: Collection, batch: RecordBatch) -> None:
+    vectors = _prepare(collection, batch)
+    table = collection.records
+    for i, record_id in enumerate(batch.ids):
+        row = table.row_of.get(record_id)
+        if row is None:
+            continue
+        document, metadata = _split_document(_at(batch.documents, i), _at(batch.metadatas, i))
+        _change(collection, row, None if vectors is None else vectors[i], document, _at(batch.uris, i), metadata)
+
+
+def _change(
+    collection: Collection,
+    row: int,
+    vector: emb.Vector | None,
+    document: str | None,
+    uri: str | None,
+    metadata: dict[str, Any] | None,
+) -> None:
+    table = collection.records
+    if vector is not None:
+        table.set_vector(row, vector)
+    if document is not None:
+        table.documents[row] = document
+    if uri is not None:
+        table.uris[row] = uri
+    if metadata:
+        table.metadatas[row] = md.merge(table.metadatas[row], metadata)
+    table.touch()
+
+
+def delete(
+    collection: Collection,
+    ids: list[str] | None,
+    where: Any,
+    where_document: Any,
+    limit: int | None,
+) -> int:
+    """Chroma's delete: id-only deletes report the number of ids sent, filtered ones the matches."""
+    where_node = None if where is None else parse_where(where)
+    document_node = None if where_document is None else parse_where_document(where_document)
+    has_filter = where_node is not None or document_node is not None
+    if ids is not None and len(ids) == 0 and not has_filter:
+        raise InvalidArgument("Validation error: ids, where: Either ids or where must be specified")
+    if limit is not None and not has_filter:
+        raise InvalidArgument("Validation error: limit, where: limit can only be specified when a where clause is provided")
+    table = collection.records
+    if not has_filter:
+        if ids is None:
+            return 0
+        table.delete_rows(table.rows_for_ids(ids))
+        return len(ids)
+    rows = table.live_rows() if ids is None else table.rows_for_ids(ids)
+    rows = select(table, rows, where_node, document_node)
+    if limit is not None:
+        rows = rows[:limit]
+    if rows.size:
+        table.delete_rows(np.asarray(rows, dtype=np.int64))
+    return int(rows.size)
