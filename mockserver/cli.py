@@ -17,6 +17,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-reset", action="store_true", help="answer POST /api/v2/reset with 403, as Chroma does without allow_reset")
     serve.add_argument("--quiet", action="store_true", help="do not log one line per request")
+    serve.add_argument(
+        "--cors-origin",
+        action="append",
+        metavar="ORIGIN",
+        help="allow browser pages from ORIGIN (repeatable; '*' for any). Default: loopback origins "
+        "(http://localhost:*, 127.0.0.1, [::1])",
+    )
+    serve.add_argument("--no-cors", action="store_true", help="no CORS headers, OPTIONS answered 405 (as Chroma by default)")
+    serve.add_argument("--state-file", metavar="PATH", help="keep the state in this SQLite file across restarts")
+    serve.add_argument("--auth", metavar="FILE", help="YAML/JSON token table: require tokens, restrict tenants/databases")
+    serve.add_argument("--seed", metavar="FILE", help="YAML/JSON seed loaded at start (and on /__mock/reset)")
+    serve.add_argument("--reload", action="store_true", help="reload the spec and the seed file when they change")
     return parser
 
 
@@ -30,24 +42,48 @@ def main(argv: Sequence[str] | None = None) -> int:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from mockserver.app import create_app
+    from mockserver.standalone import Options, SetupError, build
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    app = create_app(args.spec, allow_reset=not args.no_reset)
+    if args.no_cors and args.cors_origin:
+        print("mockserver: --no-cors and --cors-origin exclude each other", file=sys.stderr)
+        return 2
+    options = Options(
+        spec=args.spec,
+        allow_reset=not args.no_reset,
+        cors_origins=args.cors_origin,
+        cors=not args.no_cors,
+        state_file=args.state_file,
+        auth_file=args.auth,
+        seed_file=args.seed,
+        reload=args.reload,
+    )
+    try:
+        stack = build(options)
+    except SetupError as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
+    app = stack.app
     print(
         f"chroma-mockserver: Chroma 1.5.9 API ({len(app.spec.operations)} operations from {app.spec.source}) "
         f"on http://{args.host}:{args.port}",
         file=sys.stderr,
         flush=True,
     )
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level="warning" if args.quiet else "info",
-        access_log=not args.quiet,
-        lifespan="off",
-    )
+    for note in stack.notes:
+        print(f"  {note}", file=sys.stderr, flush=True)
+    try:
+        uvicorn.run(
+            stack.asgi,
+            host=args.host,
+            port=args.port,
+            log_level="warning" if args.quiet else "info",
+            access_log=not args.quiet,
+            lifespan="on",
+        )
+    finally:
+        if stack.persistence is not None:
+            stack.persistence.close()  # a no-op when the lifespan shutdown already closed it
     return 0
 
 

@@ -10,6 +10,7 @@ from mockserver import serialize
 from mockserver.errors import ConnectionDropped, Forbidden, InvalidArgument, Internal, NotFound, Unimplemented
 from mockserver.store import RecordBatch, Store
 from mockserver.store.filters import parse_where
+from mockserver.store.names import parse_uuid
 from mockserver.validate import ValidRequest
 
 
@@ -306,7 +307,7 @@ def _indexing_status(ctx: Context, req: ValidRequest) -> Reply:
 
 @handler("attach_function")
 def _attach(ctx: Context, req: ValidRequest) -> Reply:
-    ctx.store.collection(req.params["database"], req.params["collection_id"])
+    _function_collection_id(req)  # the sysdb refuses before any collection lookup
     raise Unimplemented(
         "Tonic error: code: 'Operation is not implemented or not supported', "
         'message: " Attached Function operations not yet implemented in SqliteSysDb"'
@@ -315,9 +316,20 @@ def _attach(ctx: Context, req: ValidRequest) -> Reply:
 
 @handler("get_attached_function")
 def _get_attached(ctx: Context, req: ValidRequest) -> Reply:
+    _function_collection_id(req)
     raise NotFound("Attached function not found")
 
 
 @handler("detach_function")
 def _detach(ctx: Context, req: ValidRequest) -> Reply:
+    _function_collection_id(req)
     raise Unimplemented("Tonic error: code: 'Operation is not implemented or not supported', message: \"Not implemented\"")
+
+
+def _function_collection_id(req: ValidRequest) -> None:
+    """The attached-function endpoints only check that the collection id is a UUID (400)."""
+    if parse_uuid(req.params["collection_id"]) is None:
+        raise InvalidArgument(
+            "Client validation error: Invalid collection_id UUID format: "
+            f"{req.params['collection_id']!r} is not a UUID"
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import orjson
 
 from mockserver.errors import MockError
@@ -44,6 +45,13 @@ def get_result(result: GetResult) -> dict[str, Any]:
     }
 
 
+def _float32s(values: Any) -> Any:
+    """Distances with some non-finite entries arrive as a list: keep float32's shortest form for the rest."""
+    if isinstance(values, list):
+        return [None if v is None else np.float32(v) for v in values]
+    return values
+
+
 def query_result(result: QueryResults) -> dict[str, Any]:
     per_query = result.results
 
@@ -57,7 +65,7 @@ def query_result(result: QueryResults) -> dict[str, Any]:
         "documents": column("documents"),
         "uris": column("uris"),
         "metadatas": column("metadatas"),
-        "distances": None if result.distances is None else list(result.distances),
+        "distances": None if result.distances is None else [_float32s(d) for d in result.distances],
         "include": list(result.include),
     }
 

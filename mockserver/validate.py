@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -30,6 +31,16 @@ SERVER_RELAXATIONS: dict[str, str] = {
     "values (delete the key)",
     "HnswConfiguration num_threads/batch_size": "create_collection accepts these two hnsw fields",
     "query-string integers": "limit/offset accept 0 (u32), the spec says minimum 1",
+}
+
+#: Rust integer types behind the spec's integer schemas (format, has `minimum: 0`) -> (min, max).
+#: serde rejects an out-of-range number with 422, so these bounds are added to every integer schema.
+_INTEGER_RANGES: dict[tuple[str | None, bool], tuple[int, int]] = {
+    ("int32", True): (0, 2**32 - 1),  # u32
+    ("int32", False): (-(2**31), 2**31 - 1),  # i32
+    ("int64", True): (0, 2**64 - 1),  # u64
+    ("int64", False): (-(2**63), 2**63 - 1),  # i64
+    (None, True): (0, 2**64 - 1),  # usize
 }
 
 _NULLABLE_HASHMAP_PLACES = (
@@ -64,7 +75,27 @@ def server_schemas(spec: Spec) -> JsonObject:
     if hnsw is not None:
         for extra in ("num_threads", "batch_size"):
             hnsw.setdefault(extra, {"type": ["integer", "null"], "minimum": 0})
+    sparse = schemas.get("SparseVector", {}).get("properties")
+    if sparse is not None:  # the tag of the new format must name this type (serde's internally tagged enum)
+        sparse.setdefault("#type", {"const": "sparse_vector"})
+    _bound_integers(schemas)
     return schemas
+
+
+def _bound_integers(node: Any) -> None:
+    """Give each integer schema the range of its Rust type (`_INTEGER_RANGES`)."""
+    if isinstance(node, dict):
+        kinds = node.get("type")
+        if kinds == "integer" or (isinstance(kinds, list) and "integer" in kinds):
+            bounds = _INTEGER_RANGES.get((node.get("format"), node.get("minimum") == 0))
+            if bounds is not None:
+                node.setdefault("minimum", bounds[0])
+                node.setdefault("maximum", bounds[1])
+        for value in node.values():
+            _bound_integers(value)
+    elif isinstance(node, list):
+        for value in node:
+            _bound_integers(value)
 
 
 def _one_of_to_any_of(node: Any) -> Any:
@@ -117,7 +148,7 @@ class Validator:
         query = self.parse_query(operation, query_string)
         if operation.body_schema is None:
             return ValidRequest(operation, params, query, None)
-        if content_type is not None and content_type.split(";", 1)[0].strip().lower() != "application/json":
+        if content_type is not None and not is_json_media_type(content_type):
             raise UnsupportedMediaType("Expected request with `Content-Type: application/json`")
         if len(body) > MAX_BODY_BYTES:
             raise PayloadTooLarge("Failed to buffer the request body: length limit exceeded")
@@ -137,12 +168,28 @@ class Validator:
             return {}
         from urllib.parse import parse_qsl
 
-        raw = dict(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+        pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+        raw = dict(pairs)
         out: dict[str, Any] = {}
         for name, coerce in coercers:
             if name in raw:
+                if sum(1 for key, _ in pairs if key == name) > 1:
+                    raise InvalidArgument(f"Failed to deserialize query string: duplicate field `{name}`")
                 out[name] = coerce(raw[name])
         return out
+
+
+_MEDIA_TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+_MEDIA_TYPE = re.compile(rf'({_MEDIA_TOKEN})/({_MEDIA_TOKEN})(?:;(?:[ \t]*{_MEDIA_TOKEN}=(?:{_MEDIA_TOKEN}|"[^"]*"))?)*')
+
+
+def is_json_media_type(content_type: str) -> bool:
+    """axum's check: a well-formed `application/json` or `application/<x>+json`, any parameters."""
+    match = _MEDIA_TYPE.fullmatch(content_type)
+    if match is None or match.group(1).lower() != "application":
+        return False
+    subtype, _, suffix = match.group(2).lower().partition("+")
+    return subtype == "json" or (subtype != "" and suffix == "json")
 
 
 def parse_json(body: bytes) -> Any:
@@ -189,13 +236,14 @@ def _query_coercer(name: str, schema: JsonObject) -> Callable[[str], Any]:
     if schema.get("type") == "integer":
 
         def coerce_int(value: str) -> int:
-            if not value or not value.isascii() or not value.isdigit():
+            digits = value[1:] if value.startswith("+") else value  # Rust's u32 parser takes a leading +
+            if not digits or not digits.isascii() or not digits.isdigit():
                 if value == "":
                     msg = "cannot parse integer from empty string"
                 else:
                     msg = "invalid digit found in string"
                 raise InvalidArgument(f"Failed to deserialize query string: {name}: {msg}")
-            number = int(value)
+            number = int(digits)
             if number > U32_MAX:
                 raise InvalidArgument(
                     f"Failed to deserialize query string: {name}: number too large to fit in target type"

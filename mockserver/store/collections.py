@@ -30,6 +30,8 @@ class Collection:
     configuration: Configuration
     dimension: int | None = None
     records: RecordTable = field(default_factory=RecordTable)
+    #: metadata key -> the schema value types written to it, in first-written order (shown in `schema.keys`)
+    metadata_types: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def space(self) -> str:
@@ -40,7 +42,7 @@ class Collection:
             "id": self.id,
             "name": self.name,
             "configuration_json": self.configuration.configuration_json(),
-            "schema": self.configuration.schema_json(),
+            "schema": self.configuration.schema_json(self.metadata_types),
             "metadata": None if self.metadata is None else dict(self.metadata),
             "dimension": self.dimension,
             "tenant": self.tenant,

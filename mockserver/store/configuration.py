@@ -58,7 +58,8 @@ class Configuration:
             "embedding_function": copy.deepcopy(self.embedding_function),
         }
 
-    def schema_json(self) -> JsonObject:
+    def schema_json(self, seen: dict[str, list[str]] | None = None) -> JsonObject:
+        """The collection's `schema`: defaults, the client's schema, then the metadata keys `seen` in records."""
         h = self.hnsw
         hnsw = {
             "ef_construction": h.ef_construction,
@@ -107,10 +108,21 @@ class Configuration:
             },
         }
         if self.user_schema:
-            for key, value_types in self.user_schema.get("keys", {}).items():
-                if key in ("#embedding", "#document"):
+            for kind, indexes in (self.user_schema.get("defaults") or {}).items():
+                if kind in _INVERTED and isinstance(indexes, dict):
+                    schema["defaults"][kind].update(copy.deepcopy(indexes))
+            for key, value_types in (self.user_schema.get("keys") or {}).items():
+                if key == "#embedding":
                     continue
-                schema["keys"][key] = _merge(copy.deepcopy(schema["defaults"]), value_types, only_given=True)
+                given = {k: copy.deepcopy(v) for k, v in value_types.items() if k in _VALUE_TYPES}
+                if key == "#document":
+                    schema["keys"][key]["string"].update(given.get("string", {}))
+                else:
+                    schema["keys"][key] = given
+        for key, kinds in (seen or {}).items():
+            entry = schema["keys"].setdefault(key, {})
+            for kind in kinds:
+                entry.setdefault(kind, copy.deepcopy(schema["defaults"][kind]))
         return schema
 
     def inverted_index_disabled(self, key: str, value_type: str) -> bool:
@@ -123,47 +135,74 @@ class Configuration:
         return index.get("enabled") is False
 
 
-def _merge(base: JsonObject, given: JsonObject, only_given: bool) -> JsonObject:
-    out: JsonObject = {} if only_given else base
-    for kind, indexes in given.items():
-        if not isinstance(indexes, dict):
-            continue
-        merged = copy.deepcopy(base.get(kind, {}))
-        for index_name, index in indexes.items():
-            if isinstance(index, dict):
-                merged.setdefault(index_name, {}).update(index)
-        out[kind] = merged
-    return out
+#: The value types of a schema, and the inverted-index kinds a metadata value can add to `keys`.
+_VALUE_TYPES = ("string", "float_list", "sparse_vector", "int", "float", "bool")
+_INVERTED = ("string", "int", "float", "bool")
+
+
+def metadata_value_type(value: Any) -> str | None:
+    """The schema value type a record metadata value indexes as (arrays: their elements'; [] is bool)."""
+    if isinstance(value, list):
+        return metadata_value_type(value[0]) if value else "bool"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "string"
+    return None
 
 
 def configuration_for_create(
     configuration: JsonObject | None, metadata: JsonObject | None, schema: JsonObject | None
 ) -> Configuration:
-    """Resolve create_collection's configuration: explicit configuration wins over `hnsw:*` metadata."""
-    values: dict[str, Any] = {}
-    for key, (name, kind) in _LEGACY_KEYS.items():
-        if metadata and key in metadata:
-            value = metadata[key]
-            if kind is float and isinstance(value, int) and not isinstance(value, bool):
-                value = float(value)
-            if not isinstance(value, kind) or isinstance(value, bool) or (name == "space" and value not in SPACES):
-                raise InvalidArgument("Failed to parse hnsw parameters from segment metadata")
-            values[name] = value
+    """Resolve create_collection's configuration.
+
+    With `spann`, its space is used and `hnsw:*` metadata is ignored. Otherwise `hnsw:*` metadata
+    is always validated, and used only when the explicit hnsw configuration resolves to the defaults.
+    """
     configuration = configuration or {}
     hnsw_given, spann_given = configuration.get("hnsw"), configuration.get("spann")
     if hnsw_given is not None and spann_given is not None:
         raise InvalidArgument("Multiple vector index configurations provided")
-    if hnsw_given is not None:
-        values.update({k: v for k, v in hnsw_given.items() if v is not None})
-    elif spann_given is not None and spann_given.get("space") is not None:
-        values["space"] = spann_given["space"]
-    if "resize_factor" in values:
-        values["resize_factor"] = float(values["resize_factor"])
+    if spann_given is not None:
+        hnsw = Hnsw() if spann_given.get("space") is None else Hnsw(space=spann_given["space"])
+    else:
+        legacy = _legacy_hnsw(metadata)
+        hnsw = _hnsw({k: v for k, v in (hnsw_given or {}).items() if v is not None})
+        if hnsw == Hnsw():
+            hnsw = legacy
     return Configuration(
-        hnsw=Hnsw(**values),
+        hnsw=hnsw,
         embedding_function=configuration.get("embedding_function"),
         user_schema=_check_schema(schema),
     )
+
+
+def _hnsw(values: dict[str, Any]) -> Hnsw:
+    if "resize_factor" in values:
+        values["resize_factor"] = float(values["resize_factor"])
+    return Hnsw(**values)
+
+
+def _legacy_hnsw(metadata: JsonObject | None) -> Hnsw:
+    """The HNSW parameters in `hnsw:*` collection metadata (400 for an unknown key or a bad value)."""
+    values: dict[str, Any] = {}
+    for key, value in (metadata or {}).items():
+        if not key.startswith("hnsw:"):
+            continue
+        name, kind = _LEGACY_KEYS.get(key, ("", type(None)))
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        negative = isinstance(value, int) and value < 0  # the Rust fields are usize
+        if not name or not isinstance(value, kind) or isinstance(value, bool) or negative or (
+            name == "space" and value not in SPACES
+        ):
+            raise InvalidArgument("Failed to parse hnsw parameters from segment metadata")
+        values[name] = value
+    return _hnsw(values)
 
 
 def configuration_for_update(current: Configuration, new: JsonObject | None) -> Configuration:
@@ -186,12 +225,30 @@ def configuration_for_update(current: Configuration, new: JsonObject | None) -> 
 def _check_schema(schema: JsonObject | None) -> JsonObject | None:
     if schema is None:
         return None
-    for key in schema.get("keys", {}):
+    for key, value_types in (schema.get("keys") or {}).items():
         if key.startswith("#") and key not in ("#document", "#embedding"):
             raise InvalidArgument(f"Validation error: schema: key cannot begin with '#': {key}")
+        if _enabled(value_types, "string", "fts_index") and key != "#document":
+            raise InvalidArgument(
+                f"Validation error: schema: Full text search / regular expression index can only be enabled on #document field: {key}"
+            )
+        if _enabled(value_types, "string", "string_inverted_index") and key == "#document":
+            raise InvalidArgument(
+                "Validation error: schema: String inverted index can not be enabled on #document key: #document"
+            )
+        if _enabled(value_types, "float_list", "vector_index") and key != "#embedding":
+            raise InvalidArgument(f"Validation error: schema: Vector index can only be enabled on #embedding field: {key}")
+        if _enabled(value_types, "sparse_vector", "sparse_vector_index"):
+            raise InvalidArgument(
+                "Failed to reconcile schema: Invalid schema input: Sparse vector indexing is not enabled in local"
+            )
     defaults = schema.get("defaults") or {}
     for kind, index_name in (("float_list", "vector_index"), ("string", "fts_index"), ("sparse_vector", "sparse_vector_index")):
-        index = (defaults.get(kind) or {}).get(index_name) or {}
-        if index.get("enabled") is True:
+        if _enabled(defaults, kind, index_name):
             raise InvalidArgument(f"Validation error: schema: {index_name} cannot be enabled in defaults")
     return copy.deepcopy(schema)
+
+
+def _enabled(value_types: Any, kind: str, index_name: str) -> bool:
+    index = ((value_types or {}).get(kind) or {}).get(index_name) or {}
+    return index.get("enabled") is True

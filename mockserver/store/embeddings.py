@@ -68,20 +68,11 @@ def check_dimension(vectors: list[Vector | None] | None, dimension: int | None) 
         return dimension
     first = lengths[0]
     if dimension is None:
-        dimension = first
         if any(n != first for n in lengths):
-            raise DimensionFixed(dimension, InvalidArgument("Inconsistent dimensions in provided embeddings"))
-        return dimension
+            raise InvalidArgument("Inconsistent dimensions in provided embeddings")
+        return first
     for n in lengths:
         if n != dimension:
             raise InvalidArgument(f"Collection expecting embedding with dimension of {dimension}, got {n}")
     return dimension
 
-
-class DimensionFixed(Exception):
-    """A request fixed the collection dimension and then failed: record `dimension`, raise `error`."""
-
-    def __init__(self, dimension: int, error: InvalidArgument) -> None:
-        super().__init__(error.message)
-        self.dimension = dimension
-        self.error = error

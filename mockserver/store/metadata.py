@@ -10,6 +10,7 @@ Metadata = dict[str, Any]
 I64_MIN, I64_MAX = -(2**63), 2**63 - 1
 
 DOCUMENT_KEY = "chroma:document"
+URI_KEY = "chroma:uri"
 HIDDEN_PREFIX = "chroma:"
 
 
@@ -47,8 +48,10 @@ def check_record_metadatas(metadatas: list[Metadata | None] | None, field: str =
 
 
 def _check_sparse(value: dict[str, Any], field: str, index: int) -> None:
-    indices, values = value.get("indices", []), value.get("values", [])
-    if len(indices) != len(values) or len(set(indices)) != len(indices):
+    """Parallel arrays of one length, indices strictly ascending."""
+    indices, values, tokens = value.get("indices", []), value.get("values", []), value.get("tokens")
+    ascending = all(a < b for a, b in zip(indices, indices[1:]))
+    if len(indices) != len(values) or not ascending or (tokens is not None and len(tokens) != len(indices)):
         raise InvalidArgument(f"Validation error: {field}: Invalid metadata at index {index}")
 
 
@@ -94,6 +97,8 @@ def check_collection_metadata(metadata: Metadata | None, field: str) -> Metadata
     if not metadata:
         raise InvalidArgument(f"Validation error: {field}: Metadata cannot be empty")
     for key, value in metadata.items():
+        if key == "":
+            raise InvalidArgument(f"Validation error: {field}: Metadata key cannot be empty")
         if key.startswith(("#", "$")):
             raise InvalidArgument(f"Validation error: {field}: Metadata key cannot start with '#' or '$': {key}")
         if isinstance(value, (list, dict)):

@@ -12,7 +12,22 @@ _NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]")
 
 
 def name_problem(name: str) -> str | None:
-    """Chroma's collection/database name rule; returns the message or None when valid."""
+    """Chroma's collection/database name rule; returns the message or None when valid.
+
+    A name may also be `<topology>+<name>` (at most one `+`, 3-512 characters in all), where
+    both parts must follow the rule.
+    """
+    parts = name.split("+")
+    if len(parts) > 2:
+        return "Expected a name to contain at most one topology:  Got two `+` characters."
+    if len(parts) == 2:
+        if not 3 <= len(name) <= 512:
+            return f"Expected a name containing 3-512 characters. Got: {len(name)}"
+        return _part_problem(parts[0]) or _part_problem(parts[1])
+    return _part_problem(name)
+
+
+def _part_problem(name: str) -> str | None:
     if not _NAME.fullmatch(name):
         return (
             "Expected a name containing 3-512 characters from [a-zA-Z0-9._-], starting and ending "

@@ -9,7 +9,7 @@ import numpy as np
 
 from mockserver.store import metadata as md
 from mockserver.store.collections import Collection
-from mockserver.store.filters import parse_where, parse_where_document, select
+from mockserver.store.filters import parse_filters, select
 from mockserver.store.query import run_query
 from mockserver.store.records import FloatMatrix, RowArray
 
@@ -37,7 +37,7 @@ class GetResult:
 @dataclass(frozen=True)
 class QueryResults:
     results: tuple[Records, ...]  # one per query embedding
-    distances: tuple[Any, ...] | None  # per query: float32 array, or a list of None (non-finite query)
+    distances: tuple[Any, ...] | None  # per query: float32 array, or a list with None for non-finite distances
     include: tuple[str, ...]
 
 
@@ -70,11 +70,10 @@ def get(
     offset: int | None,
     include: list[str] | None,
 ) -> GetResult:
-    where_node = None if where is None else parse_where(where)
-    document_node = None if where_document is None else parse_where_document(where_document)
+    where_node, document_node = parse_filters(where, where_document)
     table = collection.records
     rows = table.live_rows() if ids is None else table.rows_for_ids(ids)
-    if where_node is not None or document_node is not None:
+    if (where_node is not None or document_node is not None) and limit != 0:  # SQLite never runs the filter
         rows = select(table, rows, where_node, document_node)
     start = offset or 0
     rows = rows[start:] if limit is None else rows[start : start + limit]
@@ -91,8 +90,7 @@ def query(
     where_document: Any,
     include: list[str] | None,
 ) -> QueryResults:
-    where_node = None if where is None else parse_where(where)
-    document_node = None if where_document is None else parse_where_document(where_document)
+    where_node, document_node = parse_filters(where, where_document)
     found = run_query(
         collection.records,
         collection.space,

@@ -52,7 +52,8 @@ class RecordTable:
 
     def embedding(self, row: int) -> FloatMatrix:
         assert self.vectors is not None
-        return self.vectors[row]
+        vector: FloatMatrix = self.vectors[row]
+        return vector
 
     # ---- writing -------------------------------------------------------------------------
     def ensure_dimension(self, dimension: int) -> None:

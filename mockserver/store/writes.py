@@ -16,7 +16,8 @@ from mockserver.errors import InvalidArgument
 from mockserver.store import embeddings as emb
 from mockserver.store import metadata as md
 from mockserver.store.collections import Collection
-from mockserver.store.filters import parse_where, parse_where_document, select
+from mockserver.store.configuration import metadata_value_type
+from mockserver.store.filters import parse_filters, select
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,7 @@ def _prepare(collection: Collection, batch: RecordBatch) -> list[emb.Vector | No
     vectors = emb.decode(batch.embeddings)
     emb.check_values(vectors)
     md.check_record_metadatas(batch.metadatas)
-    try:
-        dimension = emb.check_dimension(vectors, collection.dimension)
-    except emb.DimensionFixed as fixed:
-        _fix_dimension(collection, fixed.dimension)
-        raise fixed.error from None
+    dimension = emb.check_dimension(vectors, collection.dimension)
     if dimension is not None and collection.dimension is None:
         _fix_dimension(collection, dimension)
     n = len(batch.ids)
@@ -60,14 +57,32 @@ def _at(column: list[Any] | None, i: int) -> Any:
     return None if column is None else column[i]
 
 
-def _split_document(document: str | None, metadata: dict[str, Any] | None) -> tuple[str | None, dict[str, Any] | None]:
-    """User metadata `chroma:document` becomes the document."""
-    if metadata and md.DOCUMENT_KEY in metadata:
-        metadata = dict(metadata)
-        value = metadata.pop(md.DOCUMENT_KEY)
-        if isinstance(value, str):
-            document = value
-    return document, metadata
+def _split(
+    collection: Collection, batch: RecordBatch, i: int
+) -> tuple[str | None, str | None, dict[str, Any] | None]:
+    """Entry i's document, uri and metadata: user metadata `chroma:document` and `chroma:uri` stand in
+    for a document or uri the entry does not give. Also notes the entry's metadata keys in the schema."""
+    document, uri, metadata = _at(batch.documents, i), _at(batch.uris, i), _at(batch.metadatas, i)
+    if metadata:
+        _note_types(collection, metadata)
+        if md.DOCUMENT_KEY in metadata or md.URI_KEY in metadata:
+            metadata = dict(metadata)
+            meta_document, meta_uri = metadata.pop(md.DOCUMENT_KEY, None), metadata.pop(md.URI_KEY, None)
+            if document is None and isinstance(meta_document, str):
+                document = meta_document
+            if uri is None and isinstance(meta_uri, str):
+                uri = meta_uri
+    return document, uri, metadata
+
+
+def _note_types(collection: Collection, metadata: dict[str, Any]) -> None:
+    """Chroma adds every metadata key a write applies to the collection's `schema.keys`, per value type."""
+    for key, value in metadata.items():
+        if value is None or key.startswith(md.HIDDEN_PREFIX):
+            continue
+        kind = metadata_value_type(md.normalise_value(value))
+        if kind is not None and kind not in collection.metadata_types.setdefault(key, []):
+            collection.metadata_types[key].append(kind)
 
 
 def add(collection: Collection, batch: RecordBatch) -> None:
@@ -76,9 +91,10 @@ def add(collection: Collection, batch: RecordBatch) -> None:
     for i, record_id in enumerate(batch.ids):
         if record_id in table.row_of:
             continue
-        document, metadata = _split_document(_at(batch.documents, i), _at(batch.metadatas, i))
-        assert vectors is not None and vectors[i] is not None
-        table.append(record_id, vectors[i], document, _at(batch.uris, i), md.fresh(metadata))
+        document, uri, metadata = _split(collection, batch, i)
+        vector = None if vectors is None else vectors[i]
+        assert vector is not None  # add requires embeddings (schema-checked)
+        table.append(record_id, vector, document, uri, md.fresh(metadata))
 
 
 def upsert(collection: Collection, batch: RecordBatch) -> None:
@@ -86,13 +102,13 @@ def upsert(collection: Collection, batch: RecordBatch) -> None:
     table = collection.records
     for i, record_id in enumerate(batch.ids):
         row = table.row_of.get(record_id)
-        document, metadata = _split_document(_at(batch.documents, i), _at(batch.metadatas, i))
+        document, uri, metadata = _split(collection, batch, i)
         vector = None if vectors is None else vectors[i]
         if row is None:
             assert vector is not None
-            table.append(record_id, vector, document, _at(batch.uris, i), md.fresh(metadata))
+            table.append(record_id, vector, document, uri, md.fresh(metadata))
         else:
-            _change(collection, row, vector, document, _at(batch.uris, i), metadata)
+            _change(collection, row, vector, document, uri, metadata)
 
 
 def update(collection: Collection, batch: RecordBatch) -> None:
@@ -102,8 +118,8 @@ def update(collection: Collection, batch: RecordBatch) -> None:
         row = table.row_of.get(record_id)
         if row is None:
             continue
-        document, metadata = _split_document(_at(batch.documents, i), _at(batch.metadatas, i))
-        _change(collection, row, None if vectors is None else vectors[i], document, _at(batch.uris, i), metadata)
+        document, uri, metadata = _split(collection, batch, i)
+        _change(collection, row, None if vectors is None else vectors[i], document, uri, metadata)
 
 
 def _change(
@@ -134,8 +150,7 @@ def delete(
     limit: int | None,
 ) -> int:
     """Chroma's delete: id-only deletes report the number of ids sent, filtered ones the matches."""
-    where_node = None if where is None else parse_where(where)
-    document_node = None if where_document is None else parse_where_document(where_document)
+    where_node, document_node = parse_filters(where, where_document)
     has_filter = where_node is not None or document_node is not None
     if ids is not None and len(ids) == 0 and not has_filter:
         raise InvalidArgument("Validation error: ids, where: Either ids or where must be specified")
