@@ -1,6 +1,6 @@
 """Benchmark (issue 5): the pytest plugin's costs — per-test reset, session start, 500 trivial tests.
 
-Run: python benchmarks/bench_plugin.py [--tests 500] [--rounds 3]
+Run: python benchmarks/bench_plugin.py [--tests 500] [--rounds 5]
 Targets (measured and printed, never asserted): reset <= 1 ms, session start <= 0.3 s, and 500 trivial
 tests using `chroma_mock` add <= 1 s over the same 500 tests without it.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -21,9 +22,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mockserver.app import create_app  # noqa: E402
-from mockserver.handles import LocalMock  # noqa: E402
-from mockserver.testing import MockServer  # noqa: E402
+from mockserver.app import create_app
+from mockserver.handles import LocalMock
+from mockserver.testing import MockServer
 
 BASE = "/api/v2/tenants/default_tenant/databases/default_database"
 
@@ -71,85 +72,118 @@ def bench_reset(n: int = 2000) -> tuple[float, float]:
         with httpx.Client(base_url=server.url) as client:
             for _ in range(50):
                 for c in range(3):
-                    cid = client.post(f"{BASE}/collections", json={"name": f"c{c}"}).json()["id"]
+                    cid = client.post(f"{BASE}/collections", json={"name": f"coll{c}"}).json()["id"]
                     ids = [f"r{i}" for i in range(100)]
-                    client.post(f"{BASE}/collections/{cid}/add", json={"ids": ids, "embeddings": [[0.1, 0.2, 0.3]] * 100})
+                    client.post(
+                        f"{BASE}/collections/{cid}/add", json={"ids": ids, "embeddings": [[0.1, 0.2, 0.3]] * 100}
+                    )
                 t = time.perf_counter()
                 handle.reset()
                 samples.append(time.perf_counter() - t)
         return empty, statistics.median(samples) * 1000
 
 
-TRIVIAL = """
-def test_{i}({fixture}):
-    assert {body}
-"""
+PLAIN = "def test_{i}():\n    assert True\n"
+MOCKED = "def test_{i}(chroma_mock):\n    assert chroma_mock.port > 0\n"
 
 
-def write_suite(folder: Path, n: int, with_fixture: bool) -> Path:
-    path = folder / ("test_with.py" if with_fixture else "test_without.py")
-    fixture, body = ("chroma_mock", "chroma_mock.port > 0") if with_fixture else ("", "True")
-    path.write_text("".join(TRIVIAL.format(i=i, fixture=fixture, body=body) for i in range(n)))
+def write_suite(folder: Path, name: str, n: int, mocked: int) -> Path:
+    """n trivial tests, the first `mocked` of them using chroma_mock."""
+    path = folder / f"test_{name}.py"
+    path.write_text("".join((MOCKED if i < mocked else PLAIN).format(i=i) for i in range(n)))
     return path
 
 
-def run_pytest(folder: Path, target: Path) -> float:
-    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "mockserver.pytest_plugin", "-p", "no:cacheprovider", str(target)]
+def run_pytest(folder: Path, target: Path) -> tuple[float, float]:
+    """(wall s, CPU s of the pytest process) for one run."""
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONPATH": path}
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "mockserver.pytest_plugin", "-p", "no:cacheprovider"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    result = subprocess.run(cmd, cwd=folder, env=env, capture_output=True, text=True)
+    result = subprocess.run([*cmd, str(target)], cwd=folder, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise SystemExit(f"pytest failed:\n{result.stdout}\n{result.stderr}")
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
-def bench_suite(n: int, rounds: int) -> tuple[float, float]:
-    """(median wall s without the fixture, with it) for n trivial tests, each in its own pytest process."""
+def bench_suite(n: int, rounds: int) -> dict[str, tuple[float, float]]:
+    """Best (wall s, CPU s) over rounds of n trivial tests: none, only the first, or all using chroma_mock.
+
+    Each run is its own pytest process; the three alternate, and the minimum is kept, so load from
+    other processes on a shared machine inflates no side.
+    """
     with tempfile.TemporaryDirectory(prefix="bench-plugin-") as tmp:
         folder = Path(tmp)
         (folder / "conftest.py").write_text("")
-        without, with_ = write_suite(folder, n, False), write_suite(folder, n, True)
-        run_pytest(folder, without)  # warm the file cache and bytecode
-        plain, mocked = [], []
+        suites = {
+            "none": write_suite(folder, "none", n, 0),
+            "first": write_suite(folder, "first", n, 1),
+            "all": write_suite(folder, "all", n, n),
+        }
+        run_pytest(folder, suites["none"])  # warm the file cache and bytecode
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in suites}
         for _ in range(rounds):
-            plain.append(run_pytest(folder, without))
-            mocked.append(run_pytest(folder, with_))
-        return statistics.median(plain), statistics.median(mocked)
+            for name, target in suites.items():
+                runs[name].append(run_pytest(folder, target))
+        return {name: (min(w for w, _ in r), min(c for _, c in r)) for name, r in runs.items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tests", type=int, default=500)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    n = args.tests
 
     create_s, start_s, stop_s = bench_session_start(args.rounds)
     cold_s = bench_cold_start()
     empty_ms, busy_ms = bench_reset()
-    plain_s, mocked_s = bench_suite(args.tests, args.rounds)
-    added = mocked_s - plain_s
+    suite = bench_suite(n, args.rounds)
+    (none_w, none_c), (first_w, first_c), (all_w, all_c) = suite["none"], suite["first"], suite["all"]
+    added_w, added_c = all_w - none_w, all_c - none_c
 
     rows = [
         ("per-test reset, empty server", f"{empty_ms:.4f} ms", "<= 1 ms", empty_ms <= 1),
         ("per-test reset, 3 collections x 100 records", f"{busy_ms:.4f} ms", "<= 1 ms", busy_ms <= 1),
         ("session start: create_app (spec load)", f"{create_s:.3f} s", "", None),
         ("session start: server thread up", f"{start_s:.3f} s", "", None),
-        ("session start: both", f"{create_s + start_s:.3f} s", "<= 0.3 s", create_s + start_s <= 0.3),
+        (
+            "session start: both (modules already imported)",
+            f"{create_s + start_s:.3f} s",
+            "<= 0.3 s",
+            create_s + start_s <= 0.3,
+        ),
         ("session start, fresh interpreter (imports incl.)", f"{cold_s:.3f} s", "", None),
         ("session end: server stop", f"{stop_s:.3f} s", "", None),
-        (f"{args.tests} trivial tests without chroma_mock", f"{plain_s:.3f} s", "", None),
-        (f"{args.tests} trivial tests with chroma_mock", f"{mocked_s:.3f} s", "", None),
-        (f"added by chroma_mock ({args.tests} tests)", f"{added:.3f} s", "<= 1 s", added <= 1),
-        ("added per test", f"{added / args.tests * 1000:.3f} ms", "", None),
+        (f"{n} trivial tests, none using chroma_mock: wall / CPU", f"{none_w:.3f} / {none_c:.3f} s", "", None),
+        (f"{n} trivial tests, the first using it: wall / CPU", f"{first_w:.3f} / {first_c:.3f} s", "", None),
+        (f"{n} trivial tests, all using it: wall / CPU", f"{all_w:.3f} / {all_c:.3f} s", "", None),
+        ("added by chroma_mock, wall", f"{added_w:.3f} s", "<= 1 s", added_w <= 1),
+        ("added by chroma_mock, CPU", f"{added_c:.3f} s", "<= 1 s", added_c <= 1),
+        ("  of which once per session (first - none), CPU", f"{first_c - none_c:.3f} s", "", None),
+        (
+            "  of which per test ((all - first) / (n - 1)), CPU",
+            f"{(all_c - first_c) / (n - 1) * 1000:.3f} ms",
+            "",
+            None,
+        ),
     ]
-    print(f"\nchroma-mockserver pytest plugin (median of {args.rounds} rounds; python {sys.version.split()[0]})\n")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"\nchroma-mockserver pytest plugin ({args.rounds} rounds: medians; suite runs best-of; "
+        f"python {sys.version.split()[0]}; load average {load}: wall times suffer under load, CPU times less)\n"
+    )
     width = max(len(r[0]) for r in rows)
-    print(f"| {'measure':<{width}} | {'value':>11} | {'target':>8} | {'met':>4} |")
-    print(f"|{'-' * (width + 2)}|{'-' * 13}|{'-' * 10}|{'-' * 6}|")
+    value_width = max(len(r[1]) for r in rows)
+    print(f"| {'measure':<{width}} | {'value':>{value_width}} | {'target':>8} | {'met':>4} |")
+    print(f"|{'-' * (width + 2)}|{'-' * (value_width + 2)}|{'-' * 10}|{'-' * 6}|")
     for name, value, target, met in rows:
         mark = "" if met is None else ("yes" if met else "NO")
-        print(f"| {name:<{width}} | {value:>11} | {target:>8} | {mark:>4} |")
+        print(f"| {name:<{width}} | {value:>{value_width}} | {target:>8} | {mark:>4} |")
 
 
 if __name__ == "__main__":

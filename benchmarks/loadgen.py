@@ -42,7 +42,7 @@ end
         fh.write(script)
     try:
         out = subprocess.run(
-            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", fh.name, url],
+            ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", fh.name, url],
             capture_output=True, text=True, check=True,
         ).stdout
     finally:

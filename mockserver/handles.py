@@ -1,4 +1,4 @@
-"""Handles: what the `chroma_mock` fixture yields — the in-thread mock, or a real Chroma (`--chroma-url`).
+"""Handles (plugin stage): what `chroma_mock` yields — the in-thread mock, or a real Chroma (`--chroma-url`).
 
 Both answer the same calls (`url`, `host`, `port`, `client()`, `seed()`, `reset()`), so one test suite
 runs against either; `requests` (the journal) and `fail()` (fault injection) exist only on the mock

@@ -189,6 +189,7 @@ class Journal:
 
     def last(self, operation_id: str | None = None) -> JournalEntry:
         """The most recent entry (of one operation); AssertionError when there is none."""
+        __tracebackhide__ = True  # pytest: point failures at the test, not at the journal
         found = self.entries(operation_id=operation_id)
         if not found:
             what = f"a {operation_id} request" if operation_id else "any request"
@@ -201,6 +202,7 @@ class Journal:
 
         Extra keyword filters (`method`, `path`, `status`) narrow the calls counted.
         """
+        __tracebackhide__ = True
         found = self.entries(operation_id=operation_id, **filters)
         narrowed = "".join(f", {k}={v!r}" for k, v in sorted(filters.items()))
         if times is None and not found:
@@ -215,6 +217,7 @@ class Journal:
         return found
 
     def assert_not_called(self, operation_id: str, **filters: Any) -> None:
+        __tracebackhide__ = True
         self.assert_called(operation_id, 0, **filters)
 
     def _summary(self, last: int = 20) -> str:

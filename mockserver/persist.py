@@ -34,8 +34,8 @@ them, holding every acknowledged one (and possibly writes that were committed bu
 never left). An OS crash or power cut can also lose the commits since the last WAL checkpoint
 (SQLite's default: every 1000 pages, about 4 MB of log), never more, and the file still loads: SQLite
 recovers to a committed transaction. `Persistence(..., synchronous="FULL")` fsyncs every commit
-(no loss on power cut either; about 3x slower writes). The file is opened in exclusive locking mode,
-so a second server on the same file fails at start instead of corrupting it.
+(no loss on power cut either, but writes several times slower). The file is opened in exclusive
+locking mode, so a second server on the same file fails at start instead of corrupting it.
 """
 
 from __future__ import annotations

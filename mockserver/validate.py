@@ -180,7 +180,8 @@ class Validator:
 
 
 _MEDIA_TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
-_MEDIA_TYPE = re.compile(rf'({_MEDIA_TOKEN})/({_MEDIA_TOKEN})(?:;(?:[ \t]*{_MEDIA_TOKEN}=(?:{_MEDIA_TOKEN}|"[^"]*"))?)*')
+_MEDIA_PARAMETER = rf'[ \t]*{_MEDIA_TOKEN}=(?:{_MEDIA_TOKEN}|"[^"]*")'
+_MEDIA_TYPE = re.compile(rf"({_MEDIA_TOKEN})/({_MEDIA_TOKEN})(?:;(?:{_MEDIA_PARAMETER})?)*")
 
 
 def is_json_media_type(content_type: str) -> bool:
@@ -236,7 +237,7 @@ def _query_coercer(name: str, schema: JsonObject) -> Callable[[str], Any]:
     if schema.get("type") == "integer":
 
         def coerce_int(value: str) -> int:
-            digits = value[1:] if value.startswith("+") else value  # Rust's u32 parser takes a leading +
+            digits = value.removeprefix("+")  # Rust's u32 parser takes one leading +
             if not digits or not digits.isascii() or not digits.isdigit():
                 if value == "":
                     msg = "cannot parse integer from empty string"

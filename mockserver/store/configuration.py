@@ -230,20 +230,27 @@ def _check_schema(schema: JsonObject | None) -> JsonObject | None:
             raise InvalidArgument(f"Validation error: schema: key cannot begin with '#': {key}")
         if _enabled(value_types, "string", "fts_index") and key != "#document":
             raise InvalidArgument(
-                f"Validation error: schema: Full text search / regular expression index can only be enabled on #document field: {key}"
+                "Validation error: schema: Full text search / regular expression index can only be enabled "
+                f"on #document field: {key}"
             )
         if _enabled(value_types, "string", "string_inverted_index") and key == "#document":
             raise InvalidArgument(
                 "Validation error: schema: String inverted index can not be enabled on #document key: #document"
             )
         if _enabled(value_types, "float_list", "vector_index") and key != "#embedding":
-            raise InvalidArgument(f"Validation error: schema: Vector index can only be enabled on #embedding field: {key}")
+            raise InvalidArgument(
+                f"Validation error: schema: Vector index can only be enabled on #embedding field: {key}"
+            )
         if _enabled(value_types, "sparse_vector", "sparse_vector_index"):
             raise InvalidArgument(
                 "Failed to reconcile schema: Invalid schema input: Sparse vector indexing is not enabled in local"
             )
     defaults = schema.get("defaults") or {}
-    for kind, index_name in (("float_list", "vector_index"), ("string", "fts_index"), ("sparse_vector", "sparse_vector_index")):
+    for kind, index_name in (
+        ("float_list", "vector_index"),
+        ("string", "fts_index"),
+        ("sparse_vector", "sparse_vector_index"),
+    ):
         if _enabled(defaults, kind, index_name):
             raise InvalidArgument(f"Validation error: schema: {index_name} cannot be enabled in defaults")
     return copy.deepcopy(schema)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from mockserver.errors import ConnectionDropped, InvalidArgument, Unimplemented
@@ -50,7 +51,7 @@ def check_record_metadatas(metadatas: list[Metadata | None] | None, field: str =
 def _check_sparse(value: dict[str, Any], field: str, index: int) -> None:
     """Parallel arrays of one length, indices strictly ascending."""
     indices, values, tokens = value.get("indices", []), value.get("values", []), value.get("tokens")
-    ascending = all(a < b for a, b in zip(indices, indices[1:]))
+    ascending = all(a < b for a, b in pairwise(indices))
     if len(indices) != len(values) or not ascending or (tokens is not None and len(tokens) != len(indices)):
         raise InvalidArgument(f"Validation error: {field}: Invalid metadata at index {index}")
 
