@@ -18,6 +18,9 @@ import orjson
 from mockserver.patterns import path_matcher
 
 DEFAULT_MAXLEN = 1000
+#: Bodies kept at most, in bytes over all entries: older entries go first, so a stream of bulk
+#: `add` requests cannot hold gigabytes (the newest entry is always kept).
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -73,14 +76,16 @@ class Journal:
     Readers get `JournalEntry` objects whose bodies are parsed then.
     """
 
-    def __init__(self, maxlen: int = DEFAULT_MAXLEN) -> None:
+    def __init__(self, maxlen: int = DEFAULT_MAXLEN, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         if maxlen < 0:
             raise ValueError("maxlen must be >= 0")
         self.maxlen = maxlen
+        self.max_bytes = max_bytes
         self.enabled = maxlen > 0
-        self._entries: deque[_Row] = deque(maxlen=maxlen)
+        self._entries: deque[_Row] = deque()
         self._lock = threading.Lock()
         self._dropped = 0
+        self._bytes = 0
 
     # recording ----------------------------------------------------------------------------
     def record(self, entry: JournalEntry) -> None:
@@ -118,18 +123,18 @@ class Journal:
             exception,
             True,
         )
-        with self._lock:
-            if len(self._entries) == self.maxlen:
-                self._dropped += 1
-            self._entries.append(row)
+        self._append(row)
 
     def _append(self, row: _Row) -> None:
         if not self.enabled:
             return
+        size = _body_bytes(row)
         with self._lock:
-            if len(self._entries) == self.maxlen:
-                self._dropped += 1
             self._entries.append(row)
+            self._bytes += size
+            while len(self._entries) > self.maxlen or (self._bytes > self.max_bytes and len(self._entries) > 1):
+                self._bytes -= _body_bytes(self._entries.popleft())
+                self._dropped += 1
 
     def clear(self) -> int:
         """Forget every entry; return how many there were."""
@@ -137,6 +142,7 @@ class Journal:
             count = len(self._entries)
             self._entries.clear()
             self._dropped = 0
+            self._bytes = 0
             return count
 
     # reading ------------------------------------------------------------------------------
@@ -240,6 +246,11 @@ def _entry(row: _Row) -> JournalEntry:
     else:
         fields[5] = plain(fields[5])
     return JournalEntry(*fields)
+
+
+def _body_bytes(row: _Row) -> int:
+    """Bytes a row keeps alive: its raw bodies (rows recorded parsed count as 0)."""
+    return sum(len(body) for body in (row[4], row[5]) if isinstance(body, bytes))
 
 
 def _loads(body: bytes) -> Any:

@@ -98,6 +98,21 @@ def _bound_integers(node: Any) -> None:
             _bound_integers(value)
 
 
+_SPEC_URI = "urn:chroma-mockserver:spec"
+
+
+def _rebase_refs(node: Any) -> Any:
+    """Point an operation schema's local `#/components/...` references at the shared registry."""
+    if isinstance(node, dict):
+        return {
+            k: (_SPEC_URI + v if k == "$ref" and isinstance(v, str) and v.startswith("#/") else _rebase_refs(v))
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_rebase_refs(v) for v in node]
+    return node
+
+
 def _one_of_to_any_of(node: Any) -> Any:
     if isinstance(node, dict):
         return {("anyOf" if k == "oneOf" else k): _one_of_to_any_of(v) for k, v in node.items()}
@@ -121,13 +136,17 @@ class Validator:
     """Per-operation compiled body validators and query-string coercers for one spec."""
 
     def __init__(self, spec: Spec) -> None:
-        schemas = server_schemas(spec)
+        # One registry holds the (relaxed) component schemas; each operation's validator only
+        # references it, so the components are compiled once, not once per operation.
+        registry = jsonschema_rs.Registry([(_SPEC_URI, {"components": {"schemas": server_schemas(spec)}})])
         self._bodies: dict[str, Any] = {}
         for op in spec.operations:
             if op.body_schema is None:
                 continue
-            root = {"components": {"schemas": schemas}, **_one_of_to_any_of(op.body_schema)}
-            self._bodies[op.operation_id] = jsonschema_rs.Draft202012Validator(root, validate_formats=False)
+            root = _rebase_refs(_one_of_to_any_of(op.body_schema))
+            self._bodies[op.operation_id] = jsonschema_rs.Draft202012Validator(
+                root, validate_formats=False, registry=registry
+            )
         self._query: dict[str, list[tuple[str, Callable[[str], Any]]]] = {
             op.operation_id: [
                 (p.name, _query_coercer(p.name, _deref(p.schema, spec.components)))

@@ -140,3 +140,14 @@ def test_concurrent_recording_keeps_every_entry_up_to_the_bound() -> None:
         t.join()
     assert len(journal) == 8000
     assert all(len(journal.calls(f"t{n}")) == 1000 for n in range(8))
+
+
+def test_body_bytes_are_bounded_oldest_first() -> None:
+    journal = Journal(maxlen=100, max_bytes=1000)
+    for i in range(10):
+        journal.record_raw("collection_add", "POST", f"/p{i}", 201, b"x" * 300, b"{}", 1.0, 0.0)
+    kept = journal.entries()
+    assert [e.path for e in kept] == ["/p7", "/p8", "/p9"]  # 3 x 302 bytes fit in 1000
+    assert journal.dropped == 7
+    journal.record_raw("collection_add", "POST", "/huge", 201, b"y" * 5000, b"{}", 1.0, 0.0)
+    assert [e.path for e in journal.entries()] == ["/huge"]  # the newest entry is always kept

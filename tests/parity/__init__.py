@@ -1,0 +1,1 @@
+"""Parity: the mock against the real Chroma 1.5.9 server, on a catalogue of request sequences."""

@@ -1,0 +1,17 @@
+"""The parity catalogue: request sequences played on the real server and the mock (data, not code)."""
+
+from __future__ import annotations
+
+from ..harness import Case
+from . import collections, configuration, reads, schema, system, tenants, values, writes
+
+ALL_CASES: list[Case] = [
+    *system.CASES,
+    *tenants.CASES,
+    *collections.CASES,
+    *configuration.CASES,
+    *schema.CASES,
+    *writes.CASES,
+    *values.CASES,
+    *reads.CASES,
+]
