@@ -9,7 +9,6 @@ from typing import Any, Callable
 from mockserver import serialize
 from mockserver.errors import ConnectionDropped, Forbidden, InvalidArgument, Internal, NotFound, Unimplemented
 from mockserver.store import RecordBatch, Store
-from mockserver.store.filters import parse_where
 from mockserver.store.names import parse_uuid
 from mockserver.validate import ValidRequest
 
@@ -264,6 +263,8 @@ def _query(ctx: Context, req: ValidRequest) -> Reply:
 # operations local Chroma does not implement ---------------------------------------------------
 @handler("collection_search")
 def _search(ctx: Context, req: ValidRequest) -> Reply:
+    from mockserver.store.filters import parse_where
+
     for index, search in enumerate(req.body.get("searches", [])):
         filter_clause = search.get("filter") if isinstance(search, dict) else None
         if filter_clause:

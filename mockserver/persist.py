@@ -354,7 +354,7 @@ def _collection_json(collection: Collection) -> dict[str, Any]:
         if f.name == "configuration":
             config = collection.configuration
             out[f.name] = {c.name: asdict(config.hnsw) if c.name == "hnsw" else getattr(config, c.name) for c in fields(config)}
-        elif f.name != "records":
+        elif not f.name.startswith("_"):  # the record table is stored apart
             out[f.name] = getattr(collection, f.name)
     return out
 

@@ -13,9 +13,8 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-import numpy as np
 import orjson
 import yaml
 
@@ -100,6 +99,9 @@ class Seed:
 # deterministic embeddings ----------------------------------------------------------------------
 _TOKEN = re.compile(r"\w+")
 
+if TYPE_CHECKING:
+    import numpy as np
+
 
 def embed_text(text: str, dimension: int = DEFAULT_DIMENSION) -> list[float]:
     """A unit-length embedding of `text` that depends only on the text and the dimension.
@@ -110,6 +112,8 @@ def embed_text(text: str, dimension: int = DEFAULT_DIMENSION) -> list[float]:
     """
     if isinstance(dimension, bool) or not isinstance(dimension, int) or dimension < 1:
         raise ValueError(f"dimension must be a positive integer, not {dimension!r}")
+    import numpy as np  # imported on first use: a server that never seeds does not load numpy
+
     vector = np.zeros(dimension, dtype=np.float64)
     for word in _TOKEN.findall(text.lower()):
         _bump(vector, "w:" + word, 1.0)
@@ -299,7 +303,9 @@ class _Parser:
 
 def _first_dimension(embeddings: list[Any]) -> int | None:
     for e in embeddings:
-        if isinstance(e, (list, np.ndarray)) and len(e):
+        if isinstance(e, list) or (hasattr(e, "shape") and hasattr(e, "dtype")):
+            if not len(e):
+                continue
             return len(e)
         if isinstance(e, str):
             try:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import orjson
 
 from mockserver.errors import MockError
 from mockserver.store import Collection, Database
-from mockserver.store.reads import GetResult, QueryResults, Records
+
+if TYPE_CHECKING:
+    from mockserver.store.reads import GetResult, QueryResults
 
 _OPTIONS = orjson.OPT_SERIALIZE_NUMPY
 
@@ -48,6 +49,8 @@ def get_result(result: GetResult) -> dict[str, Any]:
 def _float32s(values: Any) -> Any:
     """Distances with some non-finite entries arrive as a list: keep float32's shortest form for the rest."""
     if isinstance(values, list):
+        import numpy as np
+
         return [None if v is None else np.float32(v) for v in values]
     return values
 
@@ -70,4 +73,4 @@ def query_result(result: QueryResults) -> dict[str, Any]:
     }
 
 
-__all__ = ["dumps", "error_body", "collection", "database", "get_result", "query_result", "Records", "TRACE_HEADER"]
+__all__ = ["dumps", "error_body", "collection", "database", "get_result", "query_result", "TRACE_HEADER"]

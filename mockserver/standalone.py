@@ -22,7 +22,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Awaitable, Callable, MutableMapping, Sequence
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, MutableMapping, Sequence
 
 import yaml
 from starlette.middleware.cors import CORSMiddleware
@@ -30,8 +30,10 @@ from starlette.middleware.cors import CORSMiddleware
 from mockserver.app import MockApp, create_app
 from mockserver.auth import Auth, AuthFileError
 from mockserver.errors import MockError
-from mockserver.persist import Persistence, StateFileError
 from mockserver.reload import Reloader
+
+if TYPE_CHECKING:
+    from mockserver.persist import Persistence  # sqlite3 and numpy: imported only for --state-file
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -84,6 +86,8 @@ def build(options: Options) -> Stack:
             raise SetupError(str(exc)) from None
         stack.notes.append(f"auth: {len(app.auth.tokens)} tokens from {options.auth_file}")
     if options.state_file is not None:
+        from mockserver.persist import Persistence, StateFileError
+
         try:
             stack.persistence = Persistence.open(options.state_file, app.store)
         except StateFileError as exc:

@@ -7,15 +7,28 @@ concurrent clients (server threads, the pytest plugin, the CLI) never see half-a
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mockserver.store import reads, writes
+from mockserver.store.batch import RecordBatch
 from mockserver.store.catalog import Catalog, Database
 from mockserver.store.collections import Collection, Collections
-from mockserver.store.reads import GetResult, QueryResults
-from mockserver.store.writes import RecordBatch
+
+if TYPE_CHECKING:
+    from mockserver.store.reads import GetResult, QueryResults
+
+# The record engine (numpy, the filter index, the regex engine) is imported on first use, so a
+# server that has not stored records yet starts faster and smaller; see `_engine()`.
 
 __all__ = ["Store", "Collection", "Database", "RecordBatch", "GetResult", "QueryResults"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("GetResult", "QueryResults"):
+        from mockserver.store import reads
+
+
+        return getattr(reads, name)
+    raise AttributeError(name)
 
 
 class Store:
@@ -114,14 +127,20 @@ class Store:
 
     # records ------------------------------------------------------------------------------
     def add(self, database: str, collection_id: str, batch: RecordBatch) -> None:
+        from mockserver.store import writes
+
         with self.lock:
             writes.add(self.collections.by_uuid(database, collection_id), batch)
 
     def upsert(self, database: str, collection_id: str, batch: RecordBatch) -> None:
+        from mockserver.store import writes
+
         with self.lock:
             writes.upsert(self.collections.by_uuid(database, collection_id), batch)
 
     def update(self, database: str, collection_id: str, batch: RecordBatch) -> None:
+        from mockserver.store import writes
+
         with self.lock:
             writes.update(self.collections.by_uuid(database, collection_id), batch)
 
@@ -134,10 +153,14 @@ class Store:
         where_document: Any = None,
         limit: int | None = None,
     ) -> int:
+        from mockserver.store import writes
+
         with self.lock:
             return writes.delete(self.collections.by_uuid(database, collection_id), ids, where, where_document, limit)
 
     def count(self, database: str, collection_id: str) -> int:
+        from mockserver.store import reads
+
         with self.lock:
             return reads.count(self.collections.by_uuid(database, collection_id))
 
@@ -152,6 +175,8 @@ class Store:
         offset: int | None = None,
         include: list[str] | None = None,
     ) -> GetResult:
+        from mockserver.store import reads
+
         with self.lock:
             collection = self.collections.by_uuid(database, collection_id)
             return reads.get(collection, ids, where, where_document, limit, offset, include)
@@ -167,6 +192,9 @@ class Store:
         where_document: Any = None,
         include: list[str] | None = None,
     ) -> QueryResults:
+        from mockserver.store import reads
+
         with self.lock:
             collection = self.collections.by_uuid(database, collection_id)
             return reads.query(collection, query_embeddings, n_results, ids, where, where_document, include)
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockserver.errors import AlreadyExists, InvalidArgument, Internal, NotFound
 from mockserver.store.catalog import Catalog
@@ -15,7 +15,9 @@ from mockserver.store.configuration import (
 )
 from mockserver.store.metadata import check_collection_metadata
 from mockserver.store.names import check_collection_name, check_database_segment, parse_uuid
-from mockserver.store.records import RecordTable
+
+if TYPE_CHECKING:
+    from mockserver.store.records import RecordTable
 
 JsonObject = dict[str, Any]
 
@@ -29,9 +31,18 @@ class Collection:
     metadata: JsonObject | None
     configuration: Configuration
     dimension: int | None = None
-    records: RecordTable = field(default_factory=RecordTable)
     #: metadata key -> the schema value types written to it, in first-written order (shown in `schema.keys`)
     metadata_types: dict[str, list[str]] = field(default_factory=dict)
+    #: created on first use, so numpy is only imported once records are touched
+    _table: RecordTable | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def records(self) -> RecordTable:
+        if self._table is None:
+            from mockserver.store.records import RecordTable
+
+            self._table = RecordTable()
+        return self._table
 
     @property
     def space(self) -> str:

@@ -15,20 +15,10 @@ import numpy as np
 from mockserver.errors import InvalidArgument
 from mockserver.store import embeddings as emb
 from mockserver.store import metadata as md
+from mockserver.store.batch import RecordBatch
 from mockserver.store.collections import Collection
 from mockserver.store.configuration import metadata_value_type
 from mockserver.store.filters import parse_filters, select
-
-
-@dataclass(frozen=True)
-class RecordBatch:
-    """One write request's columns (already schema-validated)."""
-
-    ids: list[str]
-    embeddings: list[Any] | None
-    documents: list[str | None] | None
-    uris: list[str | None] | None
-    metadatas: list[dict[str, Any] | None] | None
 
 
 def _prepare(collection: Collection, batch: RecordBatch) -> list[emb.Vector | None] | None:
