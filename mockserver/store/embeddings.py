@@ -76,3 +76,19 @@ def check_dimension(vectors: list[Vector | None] | None, dimension: int | None) 
             raise InvalidArgument(f"Collection expecting embedding with dimension of {dimension}, got {n}")
     return dimension
 
+
+
+_COSINE_EPSILON = np.float32(1e-30)
+
+
+def cosine_stored(vector: Vector) -> Vector:
+    """What a cosine collection keeps of a vector: Chroma normalises it in float32 and scales it back.
+
+    `(x * (1 / (n + 1e-30))) * n`, with `n` the square root of a *sequential* float32 sum of
+    squares (as Chroma's Rust loop adds them); `np.cumsum` adds in order, where `np.sum` would add
+    pairwise. So `[-1, -1, 0, -1]` comes back as `[-0.99999994, -0.99999994, 0.0, -0.99999994]`.
+    """
+    squares = np.cumsum(vector * vector, dtype=np.float32)
+    norm = np.sqrt(squares[-1]) if squares.size else np.float32(0)
+    inverse = np.float32(1) / (norm + _COSINE_EPSILON)
+    return ((vector * inverse) * norm).astype(np.float32)

@@ -35,6 +35,8 @@ def _prepare(collection: Collection, batch: RecordBatch) -> list[emb.Vector | No
     if any(i == "" for i in batch.ids):
         raise InvalidArgument("Empty ID, ID must have at least one character")
     md.reject_sparse(batch.metadatas)
+    if vectors is not None and collection.space == "cosine":
+        vectors = [None if v is None else emb.cosine_stored(v) for v in vectors]
     return vectors
 
 
