@@ -29,6 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--auth", metavar="FILE", help="YAML/JSON token table: require tokens, restrict tenants/databases")
     serve.add_argument("--seed", metavar="FILE", help="YAML/JSON seed loaded at start (and on /__mock/reset)")
     serve.add_argument("--reload", action="store_true", help="reload the spec and the seed file when they change")
+    serve.add_argument(
+        "--journal-size",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="requests kept in the journal (/__mock/journal; at most 64 MiB of bodies); 0 turns it off",
+    )
     return parser
 
 
@@ -57,6 +64,7 @@ def serve(args: argparse.Namespace) -> int:
         auth_file=args.auth,
         seed_file=args.seed,
         reload=args.reload,
+        journal_size=args.journal_size,
     )
     try:
         stack = build(options)

@@ -30,6 +30,7 @@ from starlette.middleware.cors import CORSMiddleware
 from mockserver.app import MockApp, create_app
 from mockserver.auth import Auth, AuthFileError
 from mockserver.errors import MockError
+from mockserver.journal import Journal
 from mockserver.reload import Reloader
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class Options:
     auth_file: str | None = None
     seed_file: str | None = None
     reload: bool = False
+    journal_size: int = 1000
 
 
 @dataclass
@@ -75,7 +77,7 @@ class Stack:
 def build(options: Options) -> Stack:
     """Create the app and everything around it; raises SetupError with a message for the user."""
     try:
-        app = create_app(options.spec, allow_reset=options.allow_reset)
+        app = create_app(options.spec, allow_reset=options.allow_reset, journal=Journal(maxlen=max(0, options.journal_size)))
     except (OSError, ValueError, yaml.YAMLError) as exc:
         raise SetupError(f"cannot load the spec {options.spec}: {exc}") from None
     stack = Stack(app, app)
