@@ -277,7 +277,7 @@ def test_export_import_round_trip_over_http(client: TestClient) -> None:
     client.post("/api/v2/tenants/acme/databases", json={"name": "prod"})
     created = client.post(
         "/api/v2/tenants/acme/databases/prod/collections",
-        json={"name": "docs", "metadata": {"team": "search"}, "configuration": {"hnsw": {"space": "cosine"}}},
+        json={"name": "docs", "metadata": {"team": "search"}, "configuration": {"hnsw": {"space": "ip"}}},
     ).json()
     cid = created["id"]
     client.post(
