@@ -62,7 +62,9 @@ class RouteTable:
         """Match a raw (still percent-encoded) path; segments are decoded after splitting."""
         if not raw_path.startswith("/"):
             return RouteMatch(Hit.NONE)
-        segments = [unquote(s) for s in raw_path[1:].split("/")]
+        segments = raw_path[1:].split("/")
+        if "%" in raw_path:
+            segments = [unquote(s) for s in segments]
         found = _walk(self.root, segments, 0, [])
         if found is None:
             return RouteMatch(Hit.NONE)
