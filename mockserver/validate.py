@@ -1,7 +1,7 @@
 """Validate: raw request vs the spec's schemas -> a ValidRequest, or Chroma's 400/413/415/422 (stage 3).
 
 Request bodies are checked with jsonschema-rs validators compiled once per operation at start-up.
-The spec is followed except where Chroma 1.5.9 itself accepts more (`SERVER_RELAXATIONS`), because
+The spec is followed except where Chroma 1.5.9 itself differs from it (`SERVER_RELAXATIONS`), because
 the mock follows the server: those places are the known drift of the spec.
 """
 
@@ -17,6 +17,7 @@ import jsonschema_rs
 import orjson
 
 from mockserver.errors import InvalidArgument, PayloadTooLarge, Unprocessable, UnsupportedMediaType
+from mockserver.serde_float import json_float, json_int, needs_serde
 from mockserver.spec import JsonObject, Operation, Spec
 
 MAX_BODY_BYTES = 40 * 1024 * 1024
@@ -31,6 +32,8 @@ SERVER_RELAXATIONS: dict[str, str] = {
     "values (delete the key)",
     "HnswConfiguration num_threads/batch_size": "create_collection accepts these two hnsw fields",
     "query-string integers": "limit/offset accept 0 (u32), the spec says minimum 1",
+    "stricter: integers": "integer fields refuse 1.0 (serde), JSON Schema accepts it",
+    "stricter: schema.cmek": "an enum with the single variant `gcp`, the spec says any object",
 }
 
 #: Rust integer types behind the spec's integer schemas (format, has `minimum: 0`) -> (min, max).
@@ -78,8 +81,27 @@ def server_schemas(spec: Spec) -> JsonObject:
     sparse = schemas.get("SparseVector", {}).get("properties")
     if sparse is not None:  # the tag of the new format must name this type (serde's internally tagged enum)
         sparse.setdefault("#type", {"const": "sparse_vector"})
+    cmek = schemas.get("Schema", {}).get("properties", {}).get("cmek")
+    if cmek is not None:  # an externally tagged enum in Chroma, with one variant
+        schemas["Schema"]["properties"]["cmek"] = {
+            "anyOf": [{"type": "null"}, {"type": "object", "required": ["gcp"], "maxProperties": 1}]
+        }
     _bound_integers(schemas)
     return schemas
+
+
+_STRICT_INTEGER = "x-strict-integer"
+
+
+class _StrictInteger:
+    """The `x-strict-integer` keyword: a JSON number with a decimal point is not an integer to serde."""
+
+    def __init__(self, parent_schema: Any, value: Any, schema_path: Any) -> None:
+        pass
+
+    def validate(self, instance: Any) -> None:
+        if isinstance(instance, float):
+            raise ValueError(f"invalid type: floating point `{instance!r}`, expected an integer")
 
 
 def _bound_integers(node: Any) -> None:
@@ -91,6 +113,7 @@ def _bound_integers(node: Any) -> None:
             if bounds is not None:
                 node.setdefault("minimum", bounds[0])
                 node.setdefault("maximum", bounds[1])
+            node[_STRICT_INTEGER] = True  # serde's integers refuse `1.0`, JSON Schema's accept it
         for value in node.values():
             _bound_integers(value)
     elif isinstance(node, list):
@@ -145,7 +168,7 @@ class Validator:
                 continue
             root = _rebase_refs(_one_of_to_any_of(op.body_schema))
             self._bodies[op.operation_id] = jsonschema_rs.Draft202012Validator(
-                root, validate_formats=False, registry=registry
+                root, validate_formats=False, registry=registry, keywords={_STRICT_INTEGER: _StrictInteger}
             )
         self._query: dict[str, list[tuple[str, Callable[[str], Any]]]] = {
             op.operation_id: [
@@ -212,19 +235,34 @@ def is_json_media_type(content_type: str) -> bool:
     return subtype == "json" or (subtype != "" and suffix == "json")
 
 
-def parse_json(body: bytes) -> Any:
-    """orjson first; stdlib json for integers beyond 64 bits. NaN/Infinity literals are errors."""
+def parse_json(body: bytes | str) -> Any:
+    """Parse a request body as Chroma's serde_json does. NaN/Infinity literals are errors (400).
+
+    orjson is the fast path. Its floats are correctly rounded, serde_json's are not always (see
+    `mockserver.serde_float`): when the body may hold a number they disagree on (`needs_serde`: a
+    few byte-string scans), it is parsed again by the stdlib parser with serde's number algorithm.
+    Bodies orjson rejects get the same second chance (a number out of range is a 400 there too)."""
     try:
-        return orjson.loads(body)
+        data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         if not body.strip():
             raise InvalidArgument(
                 "Failed to parse the request body as JSON: EOF while parsing a value at line 1 column 0"
             ) from None
         try:
-            return json.loads(body, parse_constant=_reject_constant)
-        except (ValueError, UnicodeDecodeError):
+            return _serde_loads(body)
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise InvalidArgument(f"Failed to parse the request body as JSON: {exc}") from None
+    if not needs_serde(body if isinstance(body, bytes) else body.encode()):
+        return data
+    try:
+        return _serde_loads(body)
+    except (ValueError, RecursionError) as exc:  # NumberOutOfRange; nesting deeper than the stdlib allows
+        raise InvalidArgument(f"Failed to parse the request body as JSON: {exc}") from None
+
+
+def _serde_loads(body: bytes | str) -> Any:
+    return json.loads(body, parse_float=json_float, parse_int=json_int, parse_constant=_reject_constant)
 
 
 def _reject_constant(name: str) -> Any:

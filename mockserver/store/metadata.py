@@ -6,6 +6,7 @@ from itertools import pairwise
 from typing import Any
 
 from mockserver.errors import ConnectionDropped, InvalidArgument, Unimplemented
+from mockserver.serde_float import serde_roundtrip
 
 Metadata = dict[str, Any]
 I64_MIN, I64_MAX = -(2**63), 2**63 - 1
@@ -20,16 +21,21 @@ def is_sparse_vector(value: Any) -> bool:
 
 
 def normalise_value(value: Any) -> Any:
-    """Ints beyond i64 become floats; int/float mixed arrays become float arrays."""
-    if isinstance(value, bool) or value is None or isinstance(value, (str, float)):
+    """Ints beyond i64 become floats; int/float mixed arrays become float arrays.
+
+    Floats go through one more serde_json round trip, as Chroma stores metadata (`serde_roundtrip`).
+    """
+    if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
+    if isinstance(value, float):
+        return serde_roundtrip(value)
     if isinstance(value, int):
-        return value if I64_MIN <= value <= I64_MAX else float(value)
+        return value if I64_MIN <= value <= I64_MAX else serde_roundtrip(float(value))
     if isinstance(value, list):
         if any(isinstance(v, float) for v in value) or any(
             isinstance(v, int) and not isinstance(v, bool) and not I64_MIN <= v <= I64_MAX for v in value
         ):
-            return [float(v) for v in value]
+            return [serde_roundtrip(float(v)) for v in value]
         return list(value)
     return value
 
