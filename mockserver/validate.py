@@ -250,8 +250,10 @@ def parse_json(body: bytes | str) -> Any:
                 "Failed to parse the request body as JSON: EOF while parsing a value at line 1 column 0"
             ) from None
         try:
-            return _serde_loads(body)
-        except (ValueError, UnicodeDecodeError, RecursionError):
+            data = _serde_loads(body)
+            orjson.dumps(data)  # a lone surrogate escape: serde refuses it, the stdlib parser does not
+            return data
+        except (ValueError, UnicodeDecodeError, RecursionError, orjson.JSONEncodeError):
             raise InvalidArgument(f"Failed to parse the request body as JSON: {exc}") from None
     if not needs_serde(body if isinstance(body, bytes) else body.encode()):
         return data

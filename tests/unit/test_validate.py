@@ -88,3 +88,16 @@ def test_query_string_is_parsed_like_serde() -> None:
     assert VALIDATOR.parse_query(count, b"read_level=index_only") == {"read_level": "index_only"}
     with pytest.raises(InvalidArgument, match="unknown variant `bogus`"):
         VALIDATOR.parse_query(count, b"read_level=bogus")
+
+
+def test_lone_surrogate_escape_is_a_parse_error_like_serde() -> None:
+    with pytest.raises(InvalidArgument, match="Failed to parse the request body as JSON"):
+        check("create_tenant", b'{"name":"abc\\udb2cxyz"}')
+    assert check("create_tenant", b'{"name":"abc\\ud83d\\ude00"}') == {"name": "abc\U0001f600"}
+
+
+def test_integer_fields_refuse_floats_like_serde() -> None:
+    with pytest.raises(Unprocessable, match="limit: invalid type: floating point"):
+        check("collection_get", b'{"limit":1.0}')
+    assert check("collection_get", b'{"limit":1}') == {"limit": 1}
+    assert check("collection_update", b'{"ids":["a"],"metadatas":[{"x":2.0}]}')  # metadata may be float
