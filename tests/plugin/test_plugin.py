@@ -23,11 +23,11 @@ def copy_samples(pytester: pytest.Pytester) -> None:
 
 
 def readme_example(pytester: pytest.Pytester) -> int:
-    """Write the copy-paste example of docs/pytest.md into the pytester dir; return its number of tests."""
-    text = (REPO / "docs" / "pytest.md").read_text()
+    """Write the copy-paste example of the README's pytest section into the pytester dir; return its number of tests."""
+    text = (REPO / "README.md").read_text()
     yaml_block = re.search(r"`tests/data/fruit.yaml`:\n\n```yaml\n(.*?)```", text, re.DOTALL)
     python_block = re.search(r"`tests/test_search.py`:\n\n```python\n(.*?)```", text, re.DOTALL)
-    assert yaml_block and python_block, "docs/pytest.md lost its example"
+    assert yaml_block and python_block, "README.md lost its pytest example"
     (pytester.path / "data").mkdir()
     (pytester.path / "data" / "fruit.yaml").write_text(yaml_block.group(1))
     (pytester.path / "test_search.py").write_text(python_block.group(1))
