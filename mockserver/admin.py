@@ -22,13 +22,13 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, MutableMapping
 from urllib.parse import parse_qsl
 
+import orjson
 import yaml
 
 from mockserver import serialize
 from mockserver.errors import ChromaError, InvalidArgument, MockError, NotFound, PayloadTooLarge
 from mockserver.faults import FaultRule
 from mockserver.seed import export_state, import_state
-from mockserver.validate import parse_json
 
 if TYPE_CHECKING:
     from mockserver.app import MockApp
@@ -61,7 +61,10 @@ class AdminRequest:
     def json(self, default: Any = None) -> Any:
         if not self.raw_body.strip():
             return default
-        return parse_json(self.raw_body)
+        try:  # exported state holds stored values: read them as written, not through serde's parser again
+            return orjson.loads(self.raw_body)
+        except orjson.JSONDecodeError as exc:
+            raise InvalidArgument(f"Failed to parse the request body as JSON: {exc}") from None
 
 
 class Admin:

@@ -221,7 +221,7 @@ class Persistence:
             for seq, op, args, body in self.db.execute("SELECT seq, op, args, body FROM log ORDER BY seq").fetchall():
                 self.fresh = False
                 try:
-                    replay(self.store, op, parse_json(args), parse_json(body) if body else {})
+                    replay(self.store, op, orjson.loads(args), parse_json(body) if body else {})  # the body as first parsed
                 except MockError as exc:
                     log.warning("state file %s: log entry %d (%s) no longer applies: %s", self.path, seq, op, exc.message)
                 self.replayed += 1
@@ -235,7 +235,7 @@ class Persistence:
             catalog.create_database(tenant, name, db_id)
         rows = self.db.execute("SELECT id, tenant, database, name, fields FROM collections ORDER BY pos").fetchall()
         for cid, tenant, database, name, fields_json in rows:
-            collection = _collection(parse_json(fields_json))
+            collection = _collection(orjson.loads(fields_json))
             table = collection.records
             if collection.dimension is not None:
                 table.ensure_dimension(collection.dimension)
@@ -243,7 +243,7 @@ class Persistence:
                 "SELECT ids, vectors, documents, uris, metadatas FROM records WHERE collection_id = ? ORDER BY chunk", (cid,)
             )
             for ids, vectors, documents, uris, metadatas in chunks:
-                ids, documents, uris, metadatas = (parse_json(c) for c in (ids, documents, uris, metadatas))
+                ids, documents, uris, metadatas = (orjson.loads(c) for c in (ids, documents, uris, metadatas))
                 matrix = np.frombuffer(vectors, dtype="<f4").reshape(len(ids), -1)
                 for i, rid in enumerate(ids):
                     table.append(rid, matrix[i], documents[i], uris[i], metadatas[i])

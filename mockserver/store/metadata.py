@@ -21,22 +21,28 @@ def is_sparse_vector(value: Any) -> bool:
 
 
 def normalise_value(value: Any) -> Any:
-    """Ints beyond i64 become floats; int/float mixed arrays become float arrays.
-
-    Floats go through one more serde_json round trip, as Chroma stores metadata (`serde_roundtrip`).
-    """
-    if isinstance(value, bool) or value is None or isinstance(value, str):
+    """Ints beyond i64 become floats; int/float mixed arrays become float arrays."""
+    if isinstance(value, bool) or value is None or isinstance(value, (str, float)):
         return value
-    if isinstance(value, float):
-        return serde_roundtrip(value)
     if isinstance(value, int):
-        return value if I64_MIN <= value <= I64_MAX else serde_roundtrip(float(value))
+        return value if I64_MIN <= value <= I64_MAX else float(value)
     if isinstance(value, list):
         if any(isinstance(v, float) for v in value) or any(
             isinstance(v, int) and not isinstance(v, bool) and not I64_MIN <= v <= I64_MAX for v in value
         ):
-            return [serde_roundtrip(float(v)) for v in value]
+            return [float(v) for v in value]
         return list(value)
+    return value
+
+
+def stored_value(value: Any) -> Any:
+    """A record metadata value as Chroma keeps it: floats go through one more serde_json round trip
+    (`serde_roundtrip`), and -0.0 is stored as 0.0. Collection metadata is parsed only once."""
+    value = normalise_value(value)
+    if isinstance(value, float):
+        return serde_roundtrip(value) + 0.0
+    if isinstance(value, list) and value and isinstance(value[0], float):
+        return [serde_roundtrip(v) + 0.0 for v in value]
     return value
 
 
@@ -76,7 +82,7 @@ def merge(current: Metadata | None, changes: Metadata) -> Metadata | None:
         if value is None or value == []:
             merged.pop(key, None)
         else:
-            merged[key] = normalise_value(value)
+            merged[key] = stored_value(value)
     return merged or None
 
 
@@ -84,7 +90,7 @@ def fresh(metadata: Metadata | None) -> Metadata | None:
     """Metadata of a new record: null and [] values are dropped."""
     if not metadata:
         return None
-    return {k: normalise_value(v) for k, v in metadata.items() if v is not None and v != []} or None
+    return {k: stored_value(v) for k, v in metadata.items() if v is not None and v != []} or None
 
 
 def visible(metadata: Metadata | None, has_uri: bool) -> Metadata | None:

@@ -479,3 +479,12 @@ def test_parse_json_sees_numbers_between_escaped_quotes() -> None:
     body = b'{"a":"x\\"y\\\\","f":123456.78899999999,"b":"\\\\\\"","g":-0}'
     assert parse_json(body) == {"a": 'x"y\\', "f": 123456.789, "b": '\\"', "g": -0.0}
     assert math.copysign(1.0, parse_json(body)["g"]) == -1.0
+
+
+def test_only_record_metadata_gets_the_second_round_trip() -> None:
+    from mockserver.store import metadata as md
+
+    value = 933.1286246343909  # Chroma stores and returns 933.1286246343908 for a record
+    assert md.stored_value(value) == 933.1286246343908
+    assert md.check_collection_metadata({"x": value}, "metadata") == {"x": value}  # parsed once
+    assert str(md.stored_value(-0.0)) == "0.0"
