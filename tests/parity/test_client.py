@@ -17,10 +17,10 @@ import uvicorn
 from chromadb.api.types import Embeddings
 from chromadb.config import Settings
 from chromadb.errors import NotFoundError
+from real_chroma import free_port
 
 from mockserver.app import create_app
 
-from .conftest import free_port
 from .harness import Servers
 
 
