@@ -19,14 +19,15 @@ documented in `admin-openapi.yaml` (served at `GET /__mock/openapi.json`):
 from __future__ import annotations
 
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, MutableMapping
+from typing import TYPE_CHECKING, Any, Callable, MutableMapping
 from urllib.parse import parse_qsl
 
 import orjson
 import yaml
 
 from mockserver import serialize
-from mockserver.errors import ChromaError, InvalidArgument, MockError, NotFound, PayloadTooLarge
+from mockserver.asgi import Receive, read_body
+from mockserver.errors import ChromaError, InvalidArgument, MockError, NotFound
 from mockserver.faults import FaultRule
 from mockserver.seed import export_state, import_state
 
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 PREFIX = "/__mock/"
 MAX_ADMIN_BODY_BYTES = 1024 * 1024 * 1024  # imports of big snapshots are allowed
 
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Response = tuple[int, list[tuple[bytes, bytes]], bytes]
 Route = Callable[["Admin", "AdminRequest"], tuple[int, Any]]
 
@@ -78,7 +78,7 @@ class Admin:
         method: str = scope["method"]
         path: str = scope["path"]
         try:
-            body = await _read_body(receive) if method in ("POST", "PUT", "PATCH", "DELETE") else b""
+            body = await read_body(receive, MAX_ADMIN_BODY_BYTES, "admin request body too large") if method in ("POST", "PUT", "PATCH", "DELETE") else b""
             query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
             request = AdminRequest(method, path[len(PREFIX) :], query, body)
             route = self._route(request)
@@ -233,20 +233,3 @@ def _int_param(query: dict[str, str], name: str) -> int | None:
     if not value.isascii() or not value.isdigit():
         raise InvalidArgument(f"query parameter {name} must be a non-negative integer, got {value!r}")
     return int(value)
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_ADMIN_BODY_BYTES:
-            raise PayloadTooLarge("admin request body too large")
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)

@@ -11,12 +11,13 @@ import logging
 import time
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, MutableMapping
+from typing import TYPE_CHECKING, Any
 
 from mockserver import serialize
 from mockserver.admin import PREFIX as ADMIN_PREFIX
 from mockserver.admin import Admin
-from mockserver.errors import Internal, MockError, PayloadTooLarge, V1Gone
+from mockserver.asgi import Receive, Scope, Send, read_body
+from mockserver.errors import Internal, MockError, V1Gone
 from mockserver.faults import FaultRule, Faults, parse_prefer
 from mockserver.handlers import HANDLERS, Context, heartbeat_body
 from mockserver.journal import Journal
@@ -29,10 +30,6 @@ if TYPE_CHECKING:
     from mockserver.auth import Auth
     from mockserver.persist import Persistence
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
 
 log = logging.getLogger("mockserver")
 
@@ -152,7 +149,7 @@ class MockApp:
             if trace is not None:
                 trace.operation_id = operation_id
             if match.operation is not None and match.operation.body_schema is not None:
-                body = await _read_body(receive)
+                body = await read_body(receive, MAX_BODY_BYTES, "Failed to buffer the request body: length limit exceeded")
                 if trace is not None:
                     trace.body = body
             content_type, prefer = _headers(scope)
@@ -266,23 +263,6 @@ def _content_type(scope: Scope) -> str | None:
             decoded: str = value.decode("latin-1")
             return decoded
     return None
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise PayloadTooLarge("Failed to buffer the request body: length limit exceeded")
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -22,7 +22,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, MutableMapping, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import yaml
 from starlette.middleware.cors import CORSMiddleware
@@ -36,11 +36,7 @@ from mockserver.reload import Reloader
 if TYPE_CHECKING:
     from mockserver.persist import Persistence  # sqlite3 and numpy: imported only for --state-file
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from mockserver.asgi import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("mockserver")
 

@@ -19,18 +19,13 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
 import uvicorn
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from mockserver.asgi import ASGIApp, Receive, Scope, Send
 
 __all__ = ["MockServer", "MockServerError", "ServerFailure"]
 
