@@ -147,14 +147,7 @@ def json_float(token: str) -> float:
         significand = -significand
     if significand > U64_MAX or exponent > 308 or exponent < -308:
         return float(serde_number(token))
-    f = float(significand)
-    if exponent >= 0:
-        f *= POW10[exponent]
-        if f == _INF:
-            raise NumberOutOfRange()
-    else:
-        f /= POW10[-exponent]
-    return -f if negative else f
+    return _f64_from_parts(not negative, significand, exponent)
 
 
 def json_int(token: str) -> int | float:
