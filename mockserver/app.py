@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mockserver import serialize
+from mockserver import memory, serialize
 from mockserver.admin import PREFIX as ADMIN_PREFIX
 from mockserver.admin import Admin
 from mockserver.asgi import Receive, Scope, Send, read_body
@@ -150,6 +150,8 @@ class MockApp:
                 trace.operation_id = operation_id
             if match.operation is not None and match.operation.body_schema is not None:
                 body = await read_body(receive, MAX_BODY_BYTES, "Failed to buffer the request body: length limit exceeded")
+                if len(body) >= memory.TRIM_AFTER_BYTES:  # runs once this request has been answered
+                    asyncio.get_running_loop().call_soon(memory.release)
                 if trace is not None:
                     trace.body = body
             content_type, prefer = _headers(scope)

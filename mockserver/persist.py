@@ -341,7 +341,7 @@ def _record_rows(cid: str, table: RecordTable) -> list[tuple[Any, ...]]:
                 np.ascontiguousarray(table.vectors[part], dtype="<f4").tobytes(),
                 _dumps([table.documents[r] for r in listed]).decode(),
                 _dumps([table.uris[r] for r in listed]).decode(),
-                _dumps([table.metadatas[r] for r in listed]).decode(),
+                _dumps([table.metadata(r) for r in listed]).decode(),
             )
         )
     return out

@@ -200,7 +200,7 @@ def export_state(store: Store, numpy_embeddings: bool = False) -> dict[str, Any]
                     "ids": [table.ids[r] for r in row_list],
                     "embeddings": vectors if numpy_embeddings else vectors.tolist(),
                     "documents": [table.documents[r] for r in row_list],
-                    "metadatas": [_copy_metadata(table.metadatas[r]) for r in row_list],
+                    "metadatas": [_copy_metadata(table.metadata(r)) for r in row_list],
                     "uris": [table.uris[r] for r in row_list],
                 }
             collections.append(entry)

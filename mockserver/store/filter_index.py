@@ -162,7 +162,7 @@ def column(table: RecordTable, key: str) -> Column:
     elif key == URI_KEY:
         values = table.uris[:n]
     else:
-        values = [m.get(key) if m is not None else None for m in table.metadatas[:n]]
+        values = table.metadata_values(key)
     built = build_column(values)
     with _LOCK:
         cached = _CACHE.get(table)

@@ -2,9 +2,11 @@
 
 Rows are appended and never reordered, so ascending row number is Chroma's storage order
 (internal row id). A delete marks the row dead; a re-add of the same id appends a new row.
-Embeddings live in one contiguous float32 matrix grown by doubling; metadata, documents and uris
-are plain Python lists indexed by row. `version` increases with every mutation so that derived
-indexes (see `filters`) can be cached safely.
+Embeddings live in one contiguous float32 matrix grown by doubling; documents and uris are plain
+Python lists indexed by row. Metadata is kept compact, as a values tuple per row plus the row's
+key tuple, interned per table (records mostly share one set of keys): about a third of the memory
+of a dict per row. `metadata(row)` gives a fresh dict. `version` increases with every mutation so
+that derived indexes (see `filters`) can be cached safely.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ class RecordTable:
         self.ids: list[str] = []
         self.documents: list[str | None] = []
         self.uris: list[str | None] = []
-        self.metadatas: list[Metadata | None] = []
+        self._keys: list[tuple[str, ...] | None] = []  # per row: the metadata's keys (None: no metadata)
+        self._values: list[tuple[Any, ...] | None] = []  # per row: the values, in the order of its keys
+        self._shapes: dict[tuple[str, ...], tuple[str, ...]] = {}  # interned key tuples
         self.alive = np.zeros(_INITIAL_CAPACITY, dtype=bool)
         self.vectors: FloatMatrix | None = None  # (capacity, dimension) once a dimension is known
         self.n_rows = 0
@@ -49,6 +53,25 @@ class RecordTable:
         """Rows of the given ids that exist, deduplicated, in storage order."""
         found = {self.row_of[i] for i in ids if i in self.row_of}
         return np.array(sorted(found), dtype=np.int64)
+
+    def metadata(self, row: int) -> Metadata | None:
+        """The row's metadata as a new dict (None when the record has none)."""
+        keys = self._keys[row]
+        if keys is None:
+            return None
+        values = self._values[row]
+        assert values is not None
+        return dict(zip(keys, values, strict=True))
+
+    def metadata_values(self, key: str) -> list[Any]:
+        """One key's value for rows 0..n_rows-1 (None where a row lacks it), for the filter columns."""
+        position: dict[tuple[str, ...] | None, int] = {None: -1}
+        for shape in self._shapes.values():
+            position[shape] = shape.index(key) if key in shape else -1
+        return [
+            None if (at := position[keys]) < 0 else values[at]  # type: ignore[index]
+            for keys, values in zip(self._keys[: self.n_rows], self._values[: self.n_rows], strict=True)
+        ]
 
     def embedding(self, row: int) -> FloatMatrix:
         assert self.vectors is not None
@@ -77,7 +100,9 @@ class RecordTable:
         self.ids.append(record_id)
         self.documents.append(document)
         self.uris.append(uri)
-        self.metadatas.append(metadata)
+        self._keys.append(None)
+        self._values.append(None)
+        self._store_metadata(row, metadata)
         self.row_of[record_id] = row
         self.n_rows += 1
         self.version += 1
@@ -86,6 +111,10 @@ class RecordTable:
     def set_vector(self, row: int, vector: FloatMatrix) -> None:
         assert self.vectors is not None
         self.vectors[row] = vector
+        self.version += 1
+
+    def set_metadata(self, row: int, metadata: Metadata | None) -> None:
+        self._store_metadata(row, metadata)
         self.version += 1
 
     def touch(self) -> None:
@@ -97,7 +126,7 @@ class RecordTable:
             if self.alive[row]:
                 self.alive[row] = False
                 del self.row_of[self.ids[row]]
-                self.metadatas[row] = None
+                self._keys[row] = self._values[row] = None
                 self.documents[row] = None
                 self.uris[row] = None
         self.version += 1
@@ -105,6 +134,14 @@ class RecordTable:
             self._compact()
 
     # ---- internals -----------------------------------------------------------------------
+    def _store_metadata(self, row: int, metadata: Metadata | None) -> None:
+        if metadata is None:
+            self._keys[row] = self._values[row] = None
+            return
+        keys = tuple(metadata)
+        self._keys[row] = self._shapes.setdefault(keys, keys)
+        self._values[row] = tuple(metadata.values())
+
     def _grow(self) -> None:
         capacity = max(_INITIAL_CAPACITY, len(self.alive) * 2)
         alive = np.zeros(capacity, dtype=bool)
@@ -122,7 +159,9 @@ class RecordTable:
         self.ids = [self.ids[r] for r in keep_list]
         self.documents = [self.documents[r] for r in keep_list]
         self.uris = [self.uris[r] for r in keep_list]
-        self.metadatas = [self.metadatas[r] for r in keep_list]
+        self._keys = [self._keys[r] for r in keep_list]
+        self._values = [self._values[r] for r in keep_list]
+        self._shapes = {shape: shape for shape in self._keys if shape is not None}
         if self.vectors is not None:
             self.vectors = np.ascontiguousarray(self.vectors[keep])
             capacity = max(_INITIAL_CAPACITY, len(keep))

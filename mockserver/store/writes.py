@@ -130,7 +130,7 @@ def _change(
     if uri is not None:
         table.uris[row] = uri
     if metadata:
-        table.metadatas[row] = md.merge(table.metadatas[row], metadata)
+        table.set_metadata(row, md.merge(table.metadata(row), metadata))
     table.touch()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -115,3 +116,23 @@ def test_our_own_bugs_answer_500_internal_error(client: TestClient, monkeypatch:
     assert response.status_code == 500
     assert response.json()["error"] == "InternalError"
     assert "chroma-mockserver internal error" in response.json()["message"]
+
+
+def test_a_large_body_is_followed_by_a_heap_trim(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mockserver import memory
+
+    trims: list[int] = []
+    monkeypatch.setattr(memory, "release", lambda: trims.append(1) or True)
+    with TestClient(create_app()) as client:  # one event loop for all requests, as under uvicorn
+        cid = make_collection(client)
+        small = client.post(f"{BASE}/collections/{cid}/add", json={"ids": ["a"], "embeddings": [[1.0, 2.0]]})
+        assert small.status_code == 201
+        assert client.get(f"{BASE}/collections/{cid}/count").json() == 1
+        assert trims == []
+        n = 40_000
+        body = {"ids": [f"r{i}" for i in range(n)], "embeddings": [[0.123456789, 1.23456789]] * n}
+        assert len(json.dumps(body)) >= memory.TRIM_AFTER_BYTES
+        big = client.post(f"{BASE}/collections/{cid}/add", json=body)
+        assert big.status_code == 201
+        assert client.get(f"{BASE}/collections/{cid}/count").json() == n + 1  # the trim ran after the answer
+        assert trims == [1]

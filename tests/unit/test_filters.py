@@ -489,8 +489,7 @@ def test_chroma_prefixed_keys_read_documents_and_uris() -> None:
 def test_columns_are_rebuilt_after_writes_and_deletes() -> None:
     table = make_table(RECORDS[:3])
     assert run({"s": "apple"}, table=table) == ["r0"]
-    table.metadatas[1] = {"s": "apple"}
-    table.touch()
+    table.set_metadata(1, {"s": "apple"})
     assert run({"s": "apple"}, table=table) == ["r0", "r1"]
     table.delete_rows(table.rows_for_ids(["r0"]))
     table.append("r9", np.zeros(2, np.float32), None, None, {"s": "apple", "tags": ["q"]})
