@@ -19,12 +19,13 @@ from mockserver.admin import Admin
 from mockserver.asgi import Receive, Scope, Send, read_body
 from mockserver.errors import Internal, MockError, V1Gone
 from mockserver.faults import FaultRule, Faults, parse_prefer
-from mockserver.handlers import HANDLERS, Context, heartbeat_body
+from mockserver.coalesce import Coalescer
+from mockserver.handlers import BATCH_HANDLERS, HANDLERS, Context, Reply, heartbeat_body
 from mockserver.journal import Journal
 from mockserver.routes import Hit, RouteTable
 from mockserver.spec import Spec, load_spec
 from mockserver.store import Store
-from mockserver.validate import MAX_BODY_BYTES, Validator
+from mockserver.validate import MAX_BODY_BYTES, ValidRequest, Validator
 
 if TYPE_CHECKING:
     from mockserver.auth import Auth
@@ -69,6 +70,8 @@ class MockApp:
         self.auth: Auth | None = None
         #: `--state-file` write-through log (mockserver.persist); None: memory only, no per-request cost.
         self.persistence: Persistence | None = None
+        #: Concurrent batchable reads (`query`) answered together, one matrix pass (mockserver.coalesce).
+        self.coalescer: Coalescer[ValidRequest, Reply] = Coalescer(self._run_batch)
 
     def reset(self, store: bool = True, journal: bool = True, faults: bool = True) -> None:
         """Back to the start: empty store (then `self.seed`, if any), empty journal, no fault rules."""
@@ -176,7 +179,9 @@ class MockApp:
                 from mockserver.errors import FeatureMissing
 
                 raise FeatureMissing(f"operation {match.operation.operation_id}")
-            if self.persistence is None:
+            if match.operation.operation_id in BATCH_HANDLERS:  # a read: nothing to persist
+                reply = await self.coalescer.submit(match.operation.operation_id, request)
+            elif self.persistence is None:
                 reply = handle(self.context, request)
             else:
                 reply = self.persistence.apply(handle, self.context, request, body)
@@ -218,6 +223,9 @@ class MockApp:
         if forced is None or forced.status is None:
             return None
         return forced.status, [_JSON, serialize.TRACE_HEADER], serialize.dumps(forced.body())
+
+    def _run_batch(self, operation_id: str, requests: list[ValidRequest]) -> list[Reply | BaseException]:
+        return list(BATCH_HANDLERS[operation_id](self.context, requests))
 
     def spec_json(self) -> bytes:
         if self._spec_json is None:

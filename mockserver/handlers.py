@@ -7,8 +7,16 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from mockserver import serialize
-from mockserver.errors import ConnectionDropped, Forbidden, InvalidArgument, Internal, NotFound, Unimplemented
-from mockserver.store import RecordBatch, Store
+from mockserver.errors import (
+    ConnectionDropped,
+    Forbidden,
+    Internal,
+    InvalidArgument,
+    MockError,
+    NotFound,
+    Unimplemented,
+)
+from mockserver.store import QueryCall, RecordBatch, Store
 from mockserver.store.names import parse_uuid
 from mockserver.validate import ValidRequest
 
@@ -29,11 +37,23 @@ class Context:
 
 Handler = Callable[[Context, ValidRequest], Reply]
 HANDLERS: dict[str, Handler] = {}
+#: Reads that can answer several concurrent requests in one store call (see `mockserver.coalesce`);
+#: each request gets its Reply, or its error returned, not raised. They also have a plain handler.
+BatchHandler = Callable[[Context, list[ValidRequest]], list["Reply | MockError"]]
+BATCH_HANDLERS: dict[str, BatchHandler] = {}
 
 
 def handler(operation_id: str) -> Callable[[Handler], Handler]:
     def register(fn: Handler) -> Handler:
         HANDLERS[operation_id] = fn
+        return fn
+
+    return register
+
+
+def batch_handler(operation_id: str) -> Callable[[BatchHandler], BatchHandler]:
+    def register(fn: BatchHandler) -> BatchHandler:
+        BATCH_HANDLERS[operation_id] = fn
         return fn
 
     return register
@@ -244,10 +264,9 @@ def _get(ctx: Context, req: ValidRequest) -> Reply:
     return Reply(200, serialize.get_result(result))
 
 
-@handler("collection_query")
-def _query(ctx: Context, req: ValidRequest) -> Reply:
+def _query_call(req: ValidRequest) -> QueryCall:
     b = req.body
-    result = ctx.store.query(
+    return QueryCall(
         req.params["database"],
         req.params["collection_id"],
         b["query_embeddings"],
@@ -257,7 +276,28 @@ def _query(ctx: Context, req: ValidRequest) -> Reply:
         where_document=b.get("where_document"),
         include=b.get("include"),
     )
+
+
+@handler("collection_query")
+def _query(ctx: Context, req: ValidRequest) -> Reply:
+    call = _query_call(req)
+    result = ctx.store.query(
+        call.database,
+        call.collection_id,
+        call.query_embeddings,
+        n_results=call.n_results,
+        ids=call.ids,
+        where=call.where,
+        where_document=call.where_document,
+        include=call.include,
+    )
     return Reply(200, serialize.query_result(result))
+
+
+@batch_handler("collection_query")
+def _query_many(ctx: Context, reqs: list[ValidRequest]) -> list[Reply | MockError]:
+    answers = ctx.store.query_many([_query_call(req) for req in reqs])
+    return [a if isinstance(a, MockError) else Reply(200, serialize.query_result(a)) for a in answers]
 
 
 # operations local Chroma does not implement ---------------------------------------------------

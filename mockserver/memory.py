@@ -9,8 +9,6 @@ more, and after the answer is sent. Elsewhere than glibc it does nothing.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import sys
 from collections.abc import Callable
 from functools import cache
@@ -23,8 +21,10 @@ TRIM_AFTER_BYTES = 1 << 20
 def _malloc_trim() -> Callable[[int], int] | None:
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes  # here, not at the top: a server that never sees a large body does not load it
+
     try:
-        trim: Callable[[int], int] = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # the C library the process runs on
     except (OSError, AttributeError):  # musl and other libcs have no malloc_trim
         return None
     return trim

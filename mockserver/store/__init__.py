@@ -7,9 +7,11 @@ concurrent clients (server threads, the pytest plugin, the CLI) never see half-a
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from mockserver.store.batch import RecordBatch
+from mockserver.errors import MockError
+from mockserver.store.batch import QueryCall, RecordBatch
 from mockserver.store.catalog import Catalog, Database
 from mockserver.store.collections import Collection, Collections
 
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 # The record engine (numpy, the filter index, the regex engine) is imported on first use, so a
 # server that has not stored records yet starts faster and smaller; see `_engine()`.
 
-__all__ = ["Store", "Collection", "Database", "RecordBatch", "GetResult", "QueryResults"]
+__all__ = ["Collection", "Database", "GetResult", "QueryCall", "QueryResults", "RecordBatch", "Store"]
 
 
 def __getattr__(name: str) -> Any:
@@ -198,3 +200,26 @@ class Store:
             collection = self.collections.by_uuid(database, collection_id)
             return reads.query(collection, query_embeddings, n_results, ids, where, where_document, include)
 
+
+    def query_many(self, calls: Sequence[QueryCall]) -> list[QueryResults | MockError]:
+        """Several queries under one lock, each answered or refused (the error returned, not raised)
+        as if alone; queries on one collection that search all its records share one matrix pass."""
+        from mockserver.store import reads
+
+        out: list[QueryResults | MockError | None] = [None] * len(calls)
+        with self.lock:
+            by_collection: dict[str, list[int]] = {}
+            for i, call in enumerate(calls):
+                try:
+                    collection = self.collections.by_uuid(call.database, call.collection_id)
+                except MockError as error:
+                    out[i] = error
+                    continue
+                by_collection.setdefault(collection.id, []).append(i)
+            for collection_id, indexes in by_collection.items():
+                answers = reads.query_many(self.collections.by_id[collection_id], [calls[i] for i in indexes])
+                for i, answer in zip(indexes, answers, strict=True):
+                    out[i] = answer
+        done = [answer for answer in out if answer is not None]
+        assert len(done) == len(calls)
+        return done

@@ -15,6 +15,7 @@ recomputed exactly, and those are ordered by (distance, row) so ties keep storag
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,24 +81,22 @@ class Neighbours:
 
 
 def nearest(
-    space: str, matrix: FloatMatrix, norms: FloatArray, queries: FloatMatrix, k: int, candidates: RowArray
+    space: str, matrix: FloatMatrix, norms: FloatArray, queries: FloatMatrix, k: int | Sequence[int], candidates: RowArray
 ) -> list[Neighbours]:
-    """The `k` candidate rows nearest to each query (`matrix` and `norms` indexed by row)."""
+    """The `k` candidate rows nearest to each query (`matrix` and `norms` indexed by row); `k` may
+    be given per query, so that several requests share one pass over the matrix."""
     queries = np.asarray(queries, dtype=np.float32)
+    ks = [min(k, len(candidates))] * len(queries) if isinstance(k, int) else [min(n, len(candidates)) for n in k]
     empty = Neighbours(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-    if k <= 0 or len(candidates) == 0:
-        return [empty for _ in queries]
-    k = min(k, len(candidates))
-    finite = np.isfinite(queries).all(axis=1)
     results: list[Neighbours] = [
-        Neighbours(candidates[:k].copy(), np.full(k, np.nan, dtype=np.float32)) for _ in queries
+        Neighbours(candidates[:n].copy(), np.full(n, np.nan, dtype=np.float32)) if n > 0 else empty for n in ks
     ]  # a non-finite query: every distance is NaN and Chroma keeps storage order
-    if not finite.any():
+    todo = np.flatnonzero(np.isfinite(queries).all(axis=1) & (np.array(ks, dtype=np.int64) > 0))
+    if len(todo) == 0:
         return results
     gather = len(candidates) * 3 < len(matrix)
     sub = matrix[candidates] if gather else matrix
     sub_norms = norms[candidates] if gather else norms
-    todo = np.flatnonzero(finite)
     approx = _approximate(space, sub, sub_norms, queries[todo])
     if not gather and len(candidates) != len(matrix):
         approx = approx[:, candidates]
@@ -105,7 +104,7 @@ def nearest(
         biggest = float(np.max(sub_norms)) if space != "cosine" else 0.0
     for position, j in enumerate(todo.tolist()):
         margin = _margin(space, matrix.shape[1], queries[j], biggest)
-        results[j] = _select(space, matrix, candidates, queries[j], approx[position], k, margin)
+        results[j] = _select(space, matrix, candidates, queries[j], approx[position], ks[j], margin)
     return results
 
 
@@ -123,9 +122,16 @@ def _approximate(space: str, matrix: FloatMatrix, norms: FloatArray, queries: Fl
         return l2
 
 
+#: from this many query vectors on, one matrix-matrix product beats one matrix-vector product per
+#: vector (OpenBLAS sgemm packs the matrix first: slower for 2-4 vectors, 2-3x faster for 8-16)
+GEMM_FROM = 8
+
+
 def _dots(matrix: FloatMatrix, queries: FloatMatrix) -> FloatMatrix:
-    """`matrix @ queries.T`, one matrix-vector product per query: BLAS gemv streams the matrix once
-    per query, where gemm with a one-column operand takes a path several times slower."""
+    """`matrix @ queries.T`: for a few queries one gemv each (BLAS streams the matrix once per
+    query; gemm with a one-column operand takes a path several times slower), for many one gemm."""
+    if len(queries) >= GEMM_FROM:
+        return matrix @ np.ascontiguousarray(queries.T)
     return np.stack([matrix @ np.ascontiguousarray(q) for q in queries], axis=1)
 
 

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from mockserver.errors import Internal, InvalidArgument
-from mockserver.store.distances import FloatArray, json_distances, nearest, row_norms
+from mockserver.errors import Internal, InvalidArgument, MockError
+from mockserver.store.distances import FloatArray, Neighbours, json_distances, nearest, row_norms
 from mockserver.store.filters import Where, WhereDocument, select
 from mockserver.store.records import FloatMatrix, RecordTable, RowArray
 
@@ -44,6 +45,17 @@ class QueryResult:
     distances: tuple[list[float | None] | FloatArray, ...]
 
 
+@dataclass(frozen=True)
+class QueryArgs:
+    """One query request against a table, its filters parsed."""
+
+    query_embeddings: list[list[float]]
+    n_results: int
+    ids: list[str] | None = None
+    where: Where | None = None
+    where_document: WhereDocument | None = None
+
+
 def run_query(
     table: RecordTable,
     space: str,
@@ -54,6 +66,49 @@ def run_query(
     where: Where | None,
     where_document: WhereDocument | None,
 ) -> QueryResult:
+    (result,) = run_queries(table, space, dimension, [QueryArgs(query_embeddings, n_results, ids, where, where_document)])
+    if isinstance(result, MockError):
+        raise result
+    return result
+
+
+def run_queries(
+    table: RecordTable, space: str, dimension: int | None, batch: Sequence[QueryArgs]
+) -> list[QueryResult | MockError]:
+    """Several queries on one table, each answered (or refused) as if alone; those that search all
+    live rows share one pass over the matrix (one BLAS call for all their vectors)."""
+    out: list[QueryResult | MockError] = []
+    shared: list[tuple[int, FloatMatrix, int]] = []  # (index in out, query vectors, n_results)
+    for args in batch:
+        try:
+            planned = _plan(table, dimension, args)
+        except MockError as error:
+            out.append(error)
+            continue
+        if isinstance(planned, QueryResult):
+            out.append(planned)
+            continue
+        candidates, vectors = planned
+        out.append(_EMPTY)  # filled in below
+        if candidates is None:
+            shared.append((len(out) - 1, vectors, args.n_results))
+        else:
+            out[-1] = _found(_nearest(table, space, vectors, [args.n_results] * len(vectors), candidates))
+    if shared:
+        found = _nearest(
+            table, space, np.concatenate([v for _, v, _ in shared]), [n for _, v, n in shared for _ in v], table.live_rows()
+        )
+        start = 0
+        for index, vectors, _ in shared:
+            out[index] = _found(found[start : start + len(vectors)])
+            start += len(vectors)
+    return out
+
+
+def _plan(table: RecordTable, dimension: int | None, args: QueryArgs) -> QueryResult | tuple[RowArray | None, FloatMatrix]:
+    """The checks, in the server's order; then a final result, or (candidate rows, None for all live
+    rows, the query vectors as float32)."""
+    query_embeddings, ids = args.query_embeddings, args.ids
     lengths = {len(vector) for vector in query_embeddings}
     if len(lengths) > 1:
         raise InvalidArgument(INCONSISTENT)
@@ -62,23 +117,38 @@ def run_query(
         return _empty(count)
     if lengths and (got := next(iter(lengths))) != dimension:
         raise InvalidArgument(f"Collection expecting embedding with dimension of {dimension}, got {got}")
-    unfiltered = where is None and where_document is None
+    unfiltered = args.where is None and args.where_document is None
     if ids is not None and unfiltered and any(record_id not in table.row_of for record_id in ids):
         raise Internal(UNKNOWN_ID)
     if count == 0:
         return QueryResult((), ())
+    if ids is None and unfiltered:
+        if args.n_results <= 0 or len(table) == 0 or table.vectors is None:
+            return _empty(count)
+        return None, _as_float32(query_embeddings)
     candidates = table.live_rows() if ids is None else table.rows_for_ids(ids)
-    candidates = select(table, candidates, where, where_document)
-    if n_results <= 0 or len(candidates) == 0 or table.vectors is None:
+    candidates = select(table, candidates, args.where, args.where_document)
+    if args.n_results <= 0 or len(candidates) == 0 or table.vectors is None:
         return _empty(count)
+    return candidates, _as_float32(query_embeddings)
+
+
+def _nearest(table: RecordTable, space: str, vectors: FloatMatrix, ks: list[int], candidates: RowArray) -> list[Neighbours]:
+    assert table.vectors is not None
     matrix = table.vectors[: table.n_rows]
-    found = nearest(space, matrix, _norms(table, space, matrix), _as_float32(query_embeddings), n_results, candidates)
+    return nearest(space, matrix, _norms(table, space, matrix), vectors, ks, candidates)
+
+
+def _found(found: list[Neighbours]) -> QueryResult:
     return QueryResult(tuple(n.rows for n in found), tuple(json_distances(n.distances) for n in found))
 
 
 def _empty(count: int) -> QueryResult:
     rows = np.zeros(0, dtype=np.int64)
     return QueryResult((rows,) * count, (np.zeros(0, dtype=np.float32),) * count)
+
+
+_EMPTY = QueryResult((), ())
 
 
 def _as_float32(vectors: list[list[float]]) -> FloatMatrix:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from mockserver.errors import MockError
 from mockserver.store import metadata as md
+from mockserver.store.batch import QueryCall
 from mockserver.store.collections import Collection
 from mockserver.store.filters import parse_filters, select
-from mockserver.store.query import run_query
+from mockserver.store.query import QueryArgs, QueryResult, run_queries
 from mockserver.store.records import FloatMatrix, RowArray
 
 GET_DEFAULT_INCLUDE = ("documents", "metadatas")
@@ -90,17 +93,40 @@ def query(
     where_document: Any,
     include: list[str] | None,
 ) -> QueryResults:
-    where_node, document_node = parse_filters(where, where_document)
-    found = run_query(
-        collection.records,
-        collection.space,
-        collection.dimension,
-        query_embeddings,
-        10 if n_results is None else n_results,
-        ids,
-        where_node,
-        document_node,
+    call = QueryCall("", collection.id, query_embeddings, n_results, ids, where, where_document, include)
+    (result,) = query_many(collection, [call])
+    if isinstance(result, MockError):
+        raise result
+    return result
+
+
+def query_many(collection: Collection, calls: Sequence[QueryCall]) -> list[QueryResults | MockError]:
+    """Queries on one collection, each answered or refused as if alone (see `run_queries`)."""
+    parsed: list[QueryArgs | MockError] = []
+    for call in calls:
+        try:
+            where_node, document_node = parse_filters(call.where, call.where_document)
+        except MockError as error:
+            parsed.append(error)
+            continue
+        n_results = 10 if call.n_results is None else call.n_results
+        parsed.append(QueryArgs(call.query_embeddings, n_results, call.ids, where_node, document_node))
+    found = iter(
+        run_queries(
+            collection.records,
+            collection.space,
+            collection.dimension,
+            [args for args in parsed if isinstance(args, QueryArgs)],
+        )
     )
+    out: list[QueryResults | MockError] = []
+    for call, args in zip(calls, parsed, strict=True):
+        result = args if isinstance(args, MockError) else next(found)
+        out.append(result if isinstance(result, MockError) else _query_results(collection, result, call.include))
+    return out
+
+
+def _query_results(collection: Collection, found: QueryResult, include: list[str] | None) -> QueryResults:
     included = tuple(QUERY_DEFAULT_INCLUDE if include is None else include)
     distances = tuple(found.distances) if "distances" in included else None
     return QueryResults(tuple(project(collection, rows, included) for rows in found.rows), distances, included)

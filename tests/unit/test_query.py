@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from mockserver.errors import Internal, InvalidArgument
-from mockserver.store.distances import distances
+from mockserver.store.distances import GEMM_FROM, distances
 from mockserver.store.filters import parse_where, parse_where_document
-from mockserver.store.query import INCONSISTENT, UNKNOWN_ID, QueryResult, run_query
+from mockserver.store.query import INCONSISTENT, UNKNOWN_ID, QueryArgs, QueryResult, run_queries, run_query
 from mockserver.store.records import RecordTable
 
 
@@ -184,3 +184,43 @@ def test_large_tables_match_brute_force(space: str, share: int) -> None:
         order = np.lexsort((rows, exact[j]))[:15]
         assert result.rows[j].tolist() == rows[order].tolist()
         assert plain(result)[j] == exact[j][order].tolist()
+
+
+def test_run_queries_answers_each_as_if_alone_sharing_one_pass() -> None:
+    rng = np.random.default_rng(3)
+    vectors = {f"r{i}": rng.random(8).tolist() for i in range(300)}
+    metadatas = {f"r{i}": {"i": i} for i in range(300)}
+    table = table_of(vectors, metadatas)
+    queries = [rng.random(8).tolist() for _ in range(12)]
+    batch = [QueryArgs([q], n) for q, n in zip(queries, [1, 5, 10, 300, 0, 7, 3, 3, 2, 9, 4, 6], strict=True)]
+    batch += [
+        QueryArgs([queries[0], queries[1]], 4),  # two vectors in one request
+        QueryArgs([queries[2]], 5, where=parse_where({"i": {"$lt": 50}})),  # filtered: its own pass
+        QueryArgs([queries[3]], 5, ids=["r1", "r2", "r7"]),
+        QueryArgs([[1.0, 2.0]], 5),  # wrong dimension: refused, the others still answered
+        QueryArgs([queries[4]], 5, ids=["nope"]),  # unknown id without a filter: the server's 500
+        QueryArgs([[np.inf] + queries[5][1:]], 3),  # non-finite: storage order, null distances
+    ]
+    together = run_queries(table, "l2", 8, batch)
+    for args, answer in zip(batch, together, strict=True):
+        try:
+            alone = run_query(table, "l2", 8, args.query_embeddings, args.n_results, args.ids, args.where, args.where_document)
+        except (InvalidArgument, Internal) as error:
+            assert type(answer) is type(error) and str(answer) == str(error)
+            continue
+        assert isinstance(answer, QueryResult)
+        assert ids(table, answer) == ids(table, alone)
+        assert plain(answer) == plain(alone)
+    assert len(ids(table, together[3])[0]) == 300 and ids(table, together[4]) == [[]]
+
+
+@pytest.mark.parametrize("space", ["l2", "cosine", "ip"])
+def test_many_query_vectors_take_the_gemm_path_with_the_same_results(space: str) -> None:
+    rng = np.random.default_rng(5)
+    table = table_of({f"r{i}": rng.random(16).tolist() for i in range(500)})
+    queries = [rng.random(16).tolist() for _ in range(GEMM_FROM + 3)]
+    batched = query(table, queries, n=10, space=space)
+    for j, q in enumerate(queries):
+        alone = query(table, [q], n=10, space=space)
+        assert ids(table, alone)[0] == ids(table, batched)[j]
+        assert plain(alone)[0] == plain(batched)[j]

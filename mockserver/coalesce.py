@@ -1,0 +1,67 @@
+"""App: concurrent requests for a batchable read (`query`) coalesced into one store call.
+
+A `query` is one pass over the collection's float32 matrix, and that pass is bound by memory
+bandwidth: for 8 query vectors or more one BLAS matrix-matrix product costs about what 2-3
+matrix-vector products do. So when several queries are in flight at once (a client pool, a
+frontend firing requests in parallel), the app does not answer each at once: a request joins the
+pending batch of its operation and waits; the batch is answered one event-loop turn later, by the
+operation's batch handler, with whatever requests arrived in the meantime. Each request still gets
+its own answer or error, computed as if it were alone; a single request waits only that one turn.
+
+Reads only: a batch holds the store lock for its whole run, so it sees one state, and a write
+that arrived while a query waited is a concurrent request (either order is a valid answer).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+Item = TypeVar("Item")
+Answer = TypeVar("Answer")
+
+#: a batch runner: one answer (or the exception to raise) per item, in order
+Runner = Callable[[str, list[Item]], list[Answer | BaseException]]
+
+
+class Coalescer(Generic[Item, Answer]):
+    """Collects items per key during one event-loop turn and runs them as one batch."""
+
+    def __init__(self, run: Runner[Item, Answer], max_batch: int = 64) -> None:
+        self._run = run
+        self._max_batch = max_batch
+        self._pending: dict[str, list[tuple[Item, asyncio.Future[Answer]]]] = {}
+        self.batches = 0  # batches run, and ...
+        self.items = 0  # ... the items in them (items / batches: the mean batch size)
+
+    async def submit(self, key: str, item: Item) -> Answer:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Answer] = loop.create_future()
+        pending = self._pending.setdefault(key, [])
+        pending.append((item, future))
+        if len(pending) == 1:
+            loop.call_soon(self._flush, key)
+        elif len(pending) >= self._max_batch:
+            self._flush(key)
+        return await future
+
+    def _flush(self, key: str) -> None:
+        batch = self._pending.pop(key, None)
+        if not batch:
+            return  # already run when it reached max_batch
+        self.batches += 1
+        self.items += len(batch)
+        try:
+            answers = self._run(key, [item for item, _ in batch])
+            if len(answers) != len(batch):
+                raise RuntimeError(f"batch runner for {key} gave {len(answers)} answers for {len(batch)} items")
+        except Exception as exc:  # noqa: BLE001 - a bug of ours: every request of the batch reports it
+            answers = [exc] * len(batch)
+        for (_, future), answer in zip(batch, answers, strict=True):
+            if future.cancelled():
+                continue  # the client went away
+            if isinstance(answer, BaseException):
+                future.set_exception(answer)
+            else:
+                future.set_result(answer)
