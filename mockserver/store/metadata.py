@@ -97,10 +97,32 @@ def visible(metadata: Metadata | None, has_uri: bool) -> Metadata | None:
     """What a response shows: `chroma:*` keys are hidden; a record with a uri shows {} rather than null."""
     if metadata is None:
         return {} if has_uri else None
-    shown = {k: v for k, v in metadata.items() if not k.startswith(HIDDEN_PREFIX)}
-    if shown or has_uri or len(shown) != len(metadata):
-        return shown
-    return None
+    (shown,) = visible_many([(tuple(metadata), tuple(metadata.values()))], [has_uri])
+    return shown
+
+
+_UNSEEN: list[int] = []
+
+
+def visible_many(
+    items: list[tuple[tuple[str, ...], tuple[Any, ...]] | None], has_uri: list[bool]
+) -> list[Metadata | None]:
+    """`visible` for many records given as (keys, values) (see `RecordTable.metadata_items`): one
+    new dict per record, the hidden keys looked up once per distinct key tuple."""
+    keep_of: dict[tuple[str, ...], list[int] | None] = {}  # positions to show; None: all of them
+    out: list[Metadata | None] = []
+    for item, uri in zip(items, has_uri, strict=True):
+        if item is None:
+            out.append({} if uri else None)
+            continue
+        keys, values = item
+        keep = keep_of.get(keys, _UNSEEN)
+        if keep is _UNSEEN:
+            positions = [i for i, key in enumerate(keys) if not key.startswith(HIDDEN_PREFIX)]
+            keep = keep_of[keys] = None if len(positions) == len(keys) else positions
+        shown = dict(zip(keys, values)) if keep is None else {keys[i]: values[i] for i in keep}
+        out.append(shown if shown or uri or len(shown) != len(keys) else None)
+    return out
 
 
 def check_collection_metadata(metadata: Metadata | None, field: str) -> Metadata | None:

@@ -58,7 +58,7 @@ def project(collection: Collection, rows: RowArray, include: tuple[str, ...]) ->
         embeddings=embeddings,
         documents=[table.documents[r] for r in row_list] if "documents" in include else None,
         uris=[table.uris[r] for r in row_list] if "uris" in include else None,
-        metadatas=[md.visible(table.metadata(r), table.uris[r] is not None) for r in row_list]
+        metadatas=md.visible_many(table.metadata_items(row_list), [table.uris[r] is not None for r in row_list])
         if "metadatas" in include
         else None,
     )

@@ -63,6 +63,12 @@ class RecordTable:
         assert values is not None
         return dict(zip(keys, values, strict=True))
 
+    def metadata_items(self, rows: list[int]) -> list[tuple[tuple[str, ...], tuple[Any, ...]] | None]:
+        """Per row, its metadata as stored: (keys, values), the key tuple shared by rows with the same
+        keys (None: no metadata). For reading many rows at once without a dict per row first."""
+        keys, values = self._keys, self._values
+        return [None if (k := keys[r]) is None else (k, values[r]) for r in rows]  # type: ignore[misc]
+
     def metadata_values(self, key: str) -> list[Any]:
         """One key's value for rows 0..n_rows-1 (None where a row lacks it), for the filter columns."""
         position: dict[tuple[str, ...] | None, int] = {None: -1}
