@@ -68,6 +68,7 @@ from mockserver.seed_format import (
     read_seed,
 )
 from mockserver.store import Store
+from mockserver.store.schema_config import schema_to_recreate
 
 __all__ = [
     "DEFAULT_DIMENSION",
@@ -179,17 +180,20 @@ def export_state(store: Store, numpy_embeddings: bool = False) -> dict[str, Any]
             table = c.records
             rows = table.live_rows()
             row_list = rows.tolist()
+            driven_by = schema_to_recreate(c.configuration)  # a schema-driven collection: its schema alone
             entry: dict[str, Any] = {
                 "id": c.id,
                 "tenant": c.tenant,
                 "database": c.database,
                 "name": c.name,
                 "metadata": None if c.metadata is None else dict(c.metadata),
-                "configuration": {
+                "configuration": None
+                if driven_by is not None
+                else {
                     "hnsw": asdict(c.configuration.hnsw),
                     "embedding_function": copy.deepcopy(c.configuration.embedding_function),
                 },
-                "schema": copy.deepcopy(c.configuration.user_schema),
+                "schema": driven_by if driven_by is not None else copy.deepcopy(c.configuration.user_schema),
                 "dimension": c.dimension,
                 "metadata_types": {key: list(kinds) for key, kinds in c.metadata_types.items()},
             }

@@ -6,15 +6,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mockserver.errors import AlreadyExists, InvalidArgument, Internal, NotFound
+from mockserver.errors import AlreadyExists, Internal, InvalidArgument, NotFound
 from mockserver.store.catalog import Catalog
-from mockserver.store.configuration import (
-    Configuration,
-    configuration_for_create,
-    configuration_for_update,
-)
+from mockserver.store.configuration import Configuration, configuration_for_update
 from mockserver.store.metadata import check_collection_metadata
 from mockserver.store.names import check_collection_name, check_database_segment, parse_uuid
+from mockserver.store.schema_config import reconcile
 
 if TYPE_CHECKING:
     from mockserver.store.records import RecordTable
@@ -90,7 +87,7 @@ class Collections:
         check_database_segment(database)
         check_collection_name(name)
         metadata = check_collection_metadata(metadata, "metadata")
-        config = configuration_for_create(configuration, metadata, schema)
+        config = reconcile(configuration, metadata, schema)
         if self.catalog.find_database(tenant, database) is None:
             raise InvalidArgument(f"Database [{database}] does not exist")
         existing = self.by_name.get((tenant, database, name))

@@ -42,6 +42,10 @@ class Configuration:
     hnsw: Hnsw = field(default_factory=Hnsw)
     embedding_function: JsonObject | None = None
     user_schema: JsonObject | None = None  # keys the client set in `schema` on create
+    #: a collection driven by a client schema (schema_config): whether its `#embedding` vector index
+    #: is enabled, and the `defaults` vector index view (space, embedding function, hnsw)
+    embedding_enabled: bool = True
+    defaults_vector: JsonObject | None = None
 
     def configuration_json(self) -> JsonObject:
         h = self.hnsw
@@ -72,6 +76,8 @@ class Configuration:
         }
 
         def vector_config(source_key: bool) -> JsonObject:
+            if not source_key and self.defaults_vector is not None:
+                return copy.deepcopy(self.defaults_vector)
             config: JsonObject = {"space": h.space}
             if self.embedding_function is not None:
                 config["embedding_function"] = copy.deepcopy(self.embedding_function)
@@ -98,7 +104,9 @@ class Configuration:
                 "bool": {"bool_inverted_index": {"enabled": True, "config": {}}},
             },
             "keys": {
-                "#embedding": {"float_list": {"vector_index": {"enabled": True, "config": vector_config(True)}}},
+                "#embedding": {
+                    "float_list": {"vector_index": {"enabled": self.embedding_enabled, "config": vector_config(True)}}
+                },
                 "#document": {
                     "string": {
                         "fts_index": {"enabled": True, "config": {}},
@@ -125,16 +133,6 @@ class Configuration:
                 entry.setdefault(kind, copy.deepcopy(schema["defaults"][kind]))
         return schema
 
-    def inverted_index_disabled(self, key: str, value_type: str) -> bool:
-        """Whether the client's schema disabled filtering on `key` for `value_type` (str/int/float/bool)."""
-        if not self.user_schema:
-            return False
-        types = self.user_schema.get("keys", {}).get(key, {})
-        kind = {"Str": "string", "Int": "int", "Float": "float", "Bool": "bool"}.get(value_type, value_type)
-        index = (types.get(kind) or {}).get(f"{kind}_inverted_index") or {}
-        return index.get("enabled") is False
-
-
 #: The value types of a schema, and the inverted-index kinds a metadata value can add to `keys`.
 _VALUE_TYPES = ("string", "float_list", "sparse_vector", "int", "float", "bool")
 _INVERTED = ("string", "int", "float", "bool")
@@ -155,10 +153,8 @@ def metadata_value_type(value: Any) -> str | None:
     return None
 
 
-def configuration_for_create(
-    configuration: JsonObject | None, metadata: JsonObject | None, schema: JsonObject | None
-) -> Configuration:
-    """Resolve create_collection's configuration.
+def configuration_for_create(configuration: JsonObject | None, metadata: JsonObject | None) -> Configuration:
+    """Resolve create_collection's configuration (without a schema; see `schema_config.reconcile`).
 
     With `spann`, its space is used and `hnsw:*` metadata is ignored. Otherwise `hnsw:*` metadata
     is always validated, and used only when the explicit hnsw configuration resolves to the defaults.
@@ -177,7 +173,6 @@ def configuration_for_create(
     return Configuration(
         hnsw=hnsw,
         embedding_function=configuration.get("embedding_function"),
-        user_schema=_check_schema(schema),
     )
 
 
@@ -217,45 +212,14 @@ def configuration_for_update(current: Configuration, new: JsonObject | None) -> 
         if "resize_factor" in changes:
             changes["resize_factor"] = float(changes["resize_factor"])
         result = replace(result, hnsw=replace(result.hnsw, **changes))
+        if result.defaults_vector is not None:  # the schema's defaults view follows (but keeps its space)
+            view = copy.deepcopy(result.defaults_vector)
+            view["hnsw"].update({k: v for k, v in changes.items() if k in view["hnsw"]})
+            result = replace(result, defaults_vector=view)
     if new.get("embedding_function") is not None:
         result = replace(result, embedding_function=new["embedding_function"])
+        if result.defaults_vector is not None:
+            view = copy.deepcopy(result.defaults_vector)
+            view["embedding_function"] = copy.deepcopy(new["embedding_function"])
+            result = replace(result, defaults_vector=view)
     return result
-
-
-def _check_schema(schema: JsonObject | None) -> JsonObject | None:
-    if schema is None:
-        return None
-    for key, value_types in (schema.get("keys") or {}).items():
-        if key.startswith("#") and key not in ("#document", "#embedding"):
-            raise InvalidArgument(f"Validation error: schema: key cannot begin with '#': {key}")
-        if _enabled(value_types, "string", "fts_index") and key != "#document":
-            raise InvalidArgument(
-                "Validation error: schema: Full text search / regular expression index can only be enabled "
-                f"on #document field: {key}"
-            )
-        if _enabled(value_types, "string", "string_inverted_index") and key == "#document":
-            raise InvalidArgument(
-                "Validation error: schema: String inverted index can not be enabled on #document key: #document"
-            )
-        if _enabled(value_types, "float_list", "vector_index") and key != "#embedding":
-            raise InvalidArgument(
-                f"Validation error: schema: Vector index can only be enabled on #embedding field: {key}"
-            )
-        if _enabled(value_types, "sparse_vector", "sparse_vector_index"):
-            raise InvalidArgument(
-                "Failed to reconcile schema: Invalid schema input: Sparse vector indexing is not enabled in local"
-            )
-    defaults = schema.get("defaults") or {}
-    for kind, index_name in (
-        ("float_list", "vector_index"),
-        ("string", "fts_index"),
-        ("sparse_vector", "sparse_vector_index"),
-    ):
-        if _enabled(defaults, kind, index_name):
-            raise InvalidArgument(f"Validation error: schema: {index_name} cannot be enabled in defaults")
-    return copy.deepcopy(schema)
-
-
-def _enabled(value_types: Any, kind: str, index_name: str) -> bool:
-    index = ((value_types or {}).get(kind) or {}).get(index_name) or {}
-    return index.get("enabled") is True

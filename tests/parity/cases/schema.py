@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..harness import C, Case, Step, case, coll, get, post, records
+from ..harness import C, Case, Step, case, coll, get, post, put, records
 
 ALL_TYPES = {
     "i": 1,
@@ -44,6 +44,60 @@ def schema_case(case_id: str, schema: object, status: int = 200) -> Case:
 
 def index(enabled: bool) -> dict[str, object]:
     return {"enabled": enabled, "config": {}}
+
+
+EF_DEFAULT = {"type": "known", "name": "default", "config": {}}
+EF_OTHER = {"type": "known", "name": "openai", "config": {"model_name": "x"}}
+HNSW = {"ef_construction": 200, "max_neighbors": 32, "ef_search": 50, "num_threads": 4, "batch_size": 10,
+        "sync_threshold": 500, "resize_factor": 1.5}
+#: what the Python client 1.5.9 sends for `create_collection(name, schema=Schema())` ...
+CLIENT_CONFIG = {"hnsw": {"space": "l2"}, "spann": None, "embedding_function": EF_DEFAULT}
+CLIENT_SCHEMA: dict[str, Any] = {
+    "defaults": {
+        "string": {"fts_index": index(False), "string_inverted_index": index(True)},
+        "float_list": {"vector_index": {"enabled": False, "config": {"embedding_function": EF_DEFAULT, "space": "l2"}}},
+        "sparse_vector": {"sparse_vector_index": {"enabled": False, "config": {"embedding_function": {"type": "unknown"}}}},
+        "int": {"int_inverted_index": index(True)},
+        "float": {"float_inverted_index": index(True)},
+        "bool": {"bool_inverted_index": index(True)},
+    },
+    "keys": {
+        "#document": {"string": {"fts_index": index(True), "string_inverted_index": index(False)}},
+        "#embedding": {"float_list": {"vector_index": {
+            "enabled": True, "config": {"embedding_function": EF_DEFAULT, "source_key": "#document", "space": "l2"}
+        }}},
+    },
+}
+#: ... and for `schema=Schema().create_index(config=VectorIndexConfig(space="cosine"))`
+CLIENT_COSINE: dict[str, Any] = {
+    "defaults": {**CLIENT_SCHEMA["defaults"], "float_list": {"vector_index": {
+        "enabled": False, "config": {"space": "cosine", "embedding_function": EF_DEFAULT}
+    }}},
+    "keys": {**CLIENT_SCHEMA["keys"], "#embedding": {"float_list": {"vector_index": {
+        "enabled": True, "config": {"space": "cosine", "embedding_function": EF_DEFAULT, "source_key": "#document"}
+    }}}},
+}
+
+
+
+def vec(enabled: bool = True, **config: object) -> dict[str, object]:
+    return {"float_list": {"vector_index": {"enabled": enabled, "config": config}}}
+
+
+def dvec(**config: object) -> dict[str, object]:
+    return {"float_list": {"vector_index": {"enabled": False, "config": config}}}
+
+
+def sch(embedding: dict[str, object] | None = None, defaults: dict[str, object] | None = None,
+        keys: dict[str, object] | None = None) -> dict[str, object]:
+    all_keys = dict(keys or {})
+    if embedding is not None:
+        all_keys["#embedding"] = embedding
+    return {"defaults": defaults or {}, "keys": all_keys}
+
+
+def schema_case_with(case_id: str, body: dict[str, object], status: int) -> Case:
+    return case(case_id, post(C, {"name": "s_coll", **body}, save="s", status=status))
 
 
 CASES = [
@@ -141,4 +195,61 @@ CASES = [
         {"defaults": {}, "keys": {"#document": {"string": {"string_inverted_index": index(True)}}}},
         400,
     ),
+    # -- a schema that drives the collection, and one next to a configuration (schema_config) --------
+    *[
+        case(f"schema-config-{case_id}", post(C, {"name": "s_coll", **body}, save="s"), show())
+        for case_id, body in (
+            ("keys-space", {"schema": sch(vec(space="cosine"))}),
+            ("keys-hnsw", {"schema": sch(vec(hnsw=HNSW))}),
+            ("keys-ef", {"schema": sch(vec(space="ip", embedding_function=EF_OTHER))}),
+            ("keys-disabled", {"schema": sch(vec(space="ip", enabled=False))}),
+            ("keys-spann-ignored", {"schema": sch(vec(space="ip", spann={"search_nprobe": 64}))}),
+            ("keys-empty-config", {"schema": sch(vec())}),
+            ("keys-empty-config-client-config", {"configuration": CLIENT_CONFIG, "schema": sch(vec())}),
+            ("defaults-only", {"schema": sch(defaults=dvec(space="cosine", embedding_function=EF_OTHER, hnsw={"ef_search": 55}))}),
+            ("defaults-and-keys", {"schema": sch(vec(space="ip"), defaults=dvec(space="cosine"))}),
+            ("metadata-keys-only", {"schema": sch(keys={"foo": {"string": {"string_inverted_index": index(False)}}})}),
+            ("client-default", {"configuration": CLIENT_CONFIG, "schema": CLIENT_SCHEMA}),
+            ("client-default-and-space", {"configuration": {"hnsw": {"space": "ip"}}, "schema": CLIENT_SCHEMA}),
+            ("client-cosine", {"configuration": CLIENT_CONFIG, "schema": CLIENT_COSINE}),
+            ("config-ef-dropped", {"configuration": {"embedding_function": EF_DEFAULT}, "schema": sch(vec(space="cosine"))}),
+            ("config-defaults-explicit", {"configuration": {"hnsw": {"space": "l2", "ef_search": 100}}, "schema": sch(vec(space="ip"))}),
+            ("config-spann-empty", {"configuration": {"spann": {}}, "schema": sch(vec(space="ip"))}),
+            ("metadata-hnsw-default", {"metadata": {"hnsw:space": "l2"}, "schema": sch(vec(space="ip"))}),
+            ("empty-schema-and-config", {"configuration": {"hnsw": {"space": "ip"}}, "schema": sch()}),
+            ("empty-schema-and-metadata", {"metadata": {"hnsw:space": "ip"}, "schema": sch()}),
+            ("keys-with-source-and-config", {"configuration": {"hnsw": {"space": "ip"}}, "schema": sch(vec(space="l2", source_key="#document"))}),
+            ("unvalidated-hnsw", {"schema": sch(vec(hnsw={"ef_search": 0, "resize_factor": 0}))}),
+        )
+    ],
+    *[
+        schema_case_with(f"schema-config-{case_id}-400", body, 400)
+        for case_id, body in (
+            ("conflict-hnsw", {"configuration": {"hnsw": {"ef_search": 77}}, "schema": sch(vec(space="cosine"))}),
+            ("conflict-spann", {"configuration": {"spann": {"space": "ip"}}, "schema": sch(vec(space="cosine"))}),
+            ("conflict-ef", {"configuration": {"embedding_function": EF_OTHER}, "schema": sch(vec(embedding_function=EF_OTHER))}),
+            ("conflict-metadata", {"metadata": {"hnsw:M": 8}, "schema": sch(vec(space="cosine"))}),
+            ("conflict-metadata-keys", {"configuration": {"hnsw": {"space": "ip"}}, "schema": sch(keys={"foo": {"string": {"string_inverted_index": index(False)}}})}),
+            ("conflict-space-without-source", {"configuration": {"hnsw": {"space": "ip"}}, "schema": sch(vec(space="l2"))}),
+            ("conflict-empty-config", {"configuration": {"hnsw": {"space": "ip"}}, "schema": sch(vec())}),
+            ("source-key", {"schema": sch(vec(space="ip", source_key="foo"))}),
+            ("embedding-other-type", {"schema": sch(keys={"#embedding": {"string": {"string_inverted_index": index(False)}}})}),
+            ("document-other-type", {"schema": sch(keys={"#document": {"int": {"int_inverted_index": index(True)}}})}),
+        )
+    ],
+    case(
+        "schema-config-update-follows",
+        post(C, {"name": "s_coll", "schema": sch(vec(space="cosine", hnsw={"ef_search": 40}), defaults=dvec(space="ip"))}, save="s"),
+        put(f"{C}/{{s}}", {"new_configuration": {"hnsw": {"ef_search": 77}}}, status=200),
+        show(),
+        put(f"{C}/{{s}}", {"new_configuration": {"embedding_function": EF_OTHER}}, status=200),
+        show(),
+    ),
+    case(
+        "schema-config-query-uses-schema-space",
+        post(C, {"name": "s_coll", "configuration": CLIENT_CONFIG, "schema": CLIENT_COSINE}, save="s"),
+        w("add", {"ids": ["a", "b"], "embeddings": [[1.0, 0.0], [0.0, 2.0]]}, 201),
+        w("query", {"query_embeddings": [[1.0, 1.0]], "n_results": 2, "include": ["distances"]}, 200),
+    ),
 ]
+
