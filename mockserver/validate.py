@@ -17,6 +17,7 @@ import jsonschema_rs
 import orjson
 
 from mockserver.errors import InvalidArgument, PayloadTooLarge, Unprocessable, UnsupportedMediaType
+from mockserver.serde_enum import enum_syntax_error
 from mockserver.serde_float import json_float, json_int, needs_serde
 from mockserver.spec import JsonObject, Operation, Spec
 
@@ -163,6 +164,7 @@ class Validator:
         # references it, so the components are compiled once, not once per operation.
         registry = jsonschema_rs.Registry([(_SPEC_URI, {"components": {"schemas": server_schemas(spec)}})])
         self._bodies: dict[str, Any] = {}
+        self._components = spec.components
         for op in spec.operations:
             if op.body_schema is None:
                 continue
@@ -197,6 +199,11 @@ class Validator:
         data = parse_json(body)
         validator = self._bodies[operation.operation_id]
         if not validator.is_valid(data):
+            assert operation.body_schema is not None
+            paths = [tuple(e.instance_path) for e in validator.iter_errors(data)]
+            syntax = enum_syntax_error(self._components, operation.body_schema, _text(body), data, paths)
+            if syntax is not None:  # serde fails while parsing there: a 400, not a 422
+                raise InvalidArgument(syntax)
             error = next(iter(validator.iter_errors(data)))
             path = ".".join(str(p) for p in error.instance_path) or "."
             raise Unprocessable(
@@ -233,6 +240,10 @@ def is_json_media_type(content_type: str) -> bool:
         return False
     subtype, _, suffix = match.group(2).lower().partition("+")
     return subtype == "json" or (subtype != "" and suffix == "json")
+
+
+def _text(body: bytes | str) -> str:
+    return body if isinstance(body, str) else body.decode("utf-8", errors="replace")
 
 
 def parse_json(body: bytes | str) -> Any:

@@ -251,5 +251,31 @@ CASES = [
         w("add", {"ids": ["a", "b"], "embeddings": [[1.0, 0.0], [0.0, 2.0]]}, 201),
         w("query", {"query_embeddings": [[1.0, 1.0]], "n_results": 2, "include": ["distances"]}, 200),
     ),
+    # -- enums serde cannot parse: 400, not 422 (mockserver/serde_enum.py) ---------------------------
+    *[
+        case(f"enum-shape-{case_id}", post(C, {"name": "s_coll", **body}, status=status))
+        for case_id, body, status in (
+            ("cmek-empty-400", {"schema": {"defaults": {}, "keys": {}, "cmek": {}}}, 400),
+            ("cmek-number-400", {"schema": {"defaults": {}, "keys": {}, "cmek": 5}}, 400),
+            ("cmek-extra-key-400", {"schema": {"defaults": {}, "keys": {}, "cmek": {"gcp": "x", "b": 1}}}, 400),
+            ("cmek-unknown-422", {"schema": {"defaults": {}, "keys": {}, "cmek": {"aws": "x"}}}, 422),
+            ("cmek-unit-422", {"schema": {"defaults": {}, "keys": {}, "cmek": "gcp"}}, 422),
+            ("space-number-400", {"configuration": {"hnsw": {"space": 5}}}, 400),
+            ("space-empty-object-400", {"configuration": {"hnsw": {"space": {}}}}, 400),
+            ("space-array-400", {"configuration": {"hnsw": {"space": ["l2"]}}}, 400),
+            ("space-unknown-422", {"configuration": {"hnsw": {"space": "foo"}}}, 422),
+            ("space-content-422", {"configuration": {"hnsw": {"space": {"ip": 1}}}}, 422),
+            ("space-after-bad-name-422", {"name": 5, "configuration": {"hnsw": {"space": 5}}}, 422),
+        )
+    ],
+    *[
+        case(f"enum-shape-include-{case_id}", s_coll(), w("get", {"include": include}, status))
+        for case_id, include, status in (
+            ("number-400", [5], 400),
+            ("empty-object-400", [{}], 400),
+            ("null-400", [None], 400),
+            ("second-400", ["documents", True], 400),
+            ("unknown-422", ["foo"], 422),
+        )
+    ],
 ]
-

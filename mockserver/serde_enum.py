@@ -1,0 +1,160 @@
+"""Validate: serde's externally tagged enums, where a wrong shape is a JSON syntax error (400), not a 422.
+
+serde_json reads an enum (`space`, `include[i]`, `quantization`, `schema.cmek`, ...) as a string
+(a unit variant) or an object with exactly one key (the variant and its content). Anything else
+fails *while parsing*, so axum answers 400 "Failed to parse the request body as JSON: <path>:
+expected value at line L column C" where a wrong type elsewhere gets 422. Observed on the real
+server:
+
+- a number, a boolean, an array, or `null` where the field is not optional: column of the value;
+- `{}`: column of the `}`;
+- an object with more keys after a known variant: column where the first member's value ends;
+- an unknown variant, or a variant with the wrong content, stays a 422 (serde's data errors).
+
+`enum_syntax_error` walks a body that failed validation along its schema and returns that 400's
+message for the first such enum, in document order, or None.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from json.decoder import scanstring  # type: ignore[attr-defined]  # the stdlib's string scanner
+from typing import Any
+
+JsonObject = dict[str, Any]
+Path = tuple[str | int, ...]
+
+#: the enums whose variants carry content: field name -> (the schema holding it, its variants)
+_NEWTYPE_ENUMS = {("Schema", "cmek"): ("gcp",)}
+_REF = "#/components/schemas/"
+
+
+def enum_syntax_error(
+    components: JsonObject, schema: JsonObject, body_text: str, data: Any, other_errors: Sequence[Path] = ()
+) -> str | None:
+    """The 400 message, or None. `other_errors`: where schema validation failed; one of them that
+    comes earlier in the document (and is not around the enum) is what serde meets first: a 422."""
+    for path, problem in _walk(components, schema, data, (), None):
+        at = _locate(body_text, path, problem)
+        if at is None:
+            return None
+        for other in other_errors:
+            if other != path[: len(other)]:  # not the enum itself or a wrapper around it
+                where = _locate(body_text, other, "value")
+                if where is not None and where < at:
+                    return None
+        line = body_text.count("\n", 0, at) + 1
+        column = len(body_text[body_text.rfind("\n", 0, at) + 1 : at].encode()) + 1
+        return f"Failed to parse the request body as JSON: {_serde_path(path)}: expected value at line {line} column {column}"
+    return None
+
+
+def _walk(
+    components: JsonObject, schema: Any, value: Any, path: Path, owner: str | None
+) -> Iterator[tuple[Path, str]]:
+    """(path, problem) for each enum with a syntax-error shape; problem: "value", "empty" or "extra"."""
+    if not isinstance(schema, dict):
+        return
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith(_REF):
+        name = ref[len(_REF) :]
+        yield from _walk(components, components.get(name), value, path, name)
+        return
+    if isinstance(schema.get("enum"), list) and schema.get("type") == "string":
+        problem = _enum_problem(value, schema["enum"], nullable=False)
+        if problem is not None:
+            yield path, problem
+        return
+    branches = schema.get("anyOf") or schema.get("oneOf")
+    if isinstance(branches, list):
+        others = [b for b in branches if not (isinstance(b, dict) and b.get("type") == "null")]
+        if value is None and len(others) < len(branches):
+            return  # an Option: null is None
+        if len(others) == 1:
+            yield from _walk(components, others[0], value, path, owner)
+        return
+    for part in schema.get("allOf") or []:
+        yield from _walk(components, part, value, path, owner)
+    if isinstance(value, dict):
+        properties = schema.get("properties") or {}
+        extra = schema.get("additionalProperties")
+        for key, item in value.items():  # document order
+            variants = _NEWTYPE_ENUMS.get((owner or "", key))
+            if variants is not None and key in properties:
+                problem = _enum_problem(item, list(variants), nullable=True, newtype=True)
+                if problem is not None:
+                    yield (*path, key), problem
+            elif key in properties:
+                yield from _walk(components, properties[key], item, (*path, key), None)
+            elif isinstance(extra, dict):
+                yield from _walk(components, extra, item, (*path, key), None)
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for index, item in enumerate(value):
+            yield from _walk(components, schema["items"], item, (*path, index), None)
+
+
+def _enum_problem(value: Any, variants: list[Any], nullable: bool, newtype: bool = False) -> str | None:
+    if isinstance(value, str) or (value is None and nullable):
+        return None  # a unit variant by name (an unknown or newtype one is serde's data error: 422)
+    if isinstance(value, dict):
+        if not value:
+            return "empty"
+        first, content = next(iter(value.items()))
+        if first not in variants or (content is not None and not newtype) or (newtype and not isinstance(content, str)):
+            return None  # unknown variant / wrong content: 422
+        return "extra" if len(value) > 1 else None
+    return "value"
+
+
+def _locate(text: str, path: Path, problem: str) -> int | None:
+    """The index serde reports for `problem` at `path` in the body text (None if not found)."""
+    decoder = json.JSONDecoder()
+    at = _skip(text, 0)
+    try:
+        for step in path:
+            if isinstance(step, int):
+                at = _skip(text, at + 1)  # past "["
+                for _ in range(step):
+                    at = _skip(text, decoder.raw_decode(text, at)[1])
+                    at = _skip(text, at + 1)  # past ","
+            else:
+                at = _member(text, at, step, decoder)
+        if problem == "empty":
+            return _skip(text, at + 1)  # the "}"
+        if problem == "extra":
+            value_start = _skip(text, _skip(text, scanstring(text, _skip(text, at + 1) + 1)[1]) + 1)
+            return decoder.raw_decode(text, value_start)[1] - 1
+        return at
+    except (ValueError, IndexError):
+        return None
+
+
+def _member(text: str, at: int, key: str, decoder: json.JSONDecoder) -> int:
+    """The index of `key`'s value in the object at `at` (the last occurrence, as serde keeps)."""
+    found = -1
+    at = _skip(text, at + 1)  # past "{"
+    while text[at] != "}":
+        name, at = scanstring(text, at + 1)
+        at = _skip(text, _skip(text, at) + 1)  # past ":"
+        if name == key:
+            found = at
+        at = _skip(text, decoder.raw_decode(text, at)[1])
+        if text[at] == ",":
+            at = _skip(text, at + 1)
+    if found < 0:
+        raise ValueError(key)
+    return found
+
+
+def _skip(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t\n\r":
+        at += 1
+    return at
+
+
+def _serde_path(path: Path) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
+    return out or "."
