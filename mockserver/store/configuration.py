@@ -133,6 +133,24 @@ class Configuration:
                 entry.setdefault(kind, copy.deepcopy(schema["defaults"][kind]))
         return schema
 
+    def inverted_index_enabled(self, key: str, kind: str) -> bool:
+        """Whether `where` may filter on `key` with a `kind` ("str", "int", "float", "bool") value:
+        the key's own setting for that type in the client's schema, else the schema's defaults
+        (`kind` "fts": whether documents may be searched, `#document`'s full-text index)."""
+        schema = self.user_schema or {}
+        if kind == "fts":  # full-text search on documents: on unless the schema turned it off
+            fts = (((schema.get("keys") or {}).get("#document") or {}).get("string") or {}).get("fts_index")
+            return not (isinstance(fts, dict) and fts.get("enabled") is False)
+        value_type = "string" if kind == "str" else kind
+        if key == "#document" and value_type == "string":
+            return False  # that is full-text search (a schema cannot turn this index on)
+        index_name = f"{value_type}_inverted_index"
+        for indexes in ((schema.get("keys") or {}).get(key), schema.get("defaults")):
+            index = ((indexes or {}).get(value_type) or {}).get(index_name)
+            if isinstance(index, dict) and isinstance(index.get("enabled"), bool):
+                return bool(index["enabled"])
+        return True
+
 #: The value types of a schema, and the inverted-index kinds a metadata value can add to `keys`.
 _VALUE_TYPES = ("string", "float_list", "sparse_vector", "int", "float", "bool")
 _INVERTED = ("string", "int", "float", "bool")

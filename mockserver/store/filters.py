@@ -2,8 +2,10 @@
 
 Parsing follows `rust/types/src/where_parsing.rs` as observed on the real server: every malformed
 clause is 400 "Invalid where clause" / "Invalid where document clause", a `$regex` is compiled
-(and can fail) while parsing, in document order, and `{"#document": <string $eq/$ne/$in/$nin>}`
-is rejected only after both filters parsed (use `parse_filters` to get that order).
+(and can fail) while parsing, in document order. Only after both filters parsed, each comparison is
+checked against the collection's schema: a key and value type whose inverted index is off (always
+`#document` as a string), or document search with full-text search off, is a 400 (use
+`parse_filters` to get that order).
 
 Evaluation copies the local SQLite segment, including its quirks:
 - int and float values are compared across types: an int bound `i` is compared with int values
@@ -19,6 +21,7 @@ Evaluation copies the local SQLite segment, including its quirks:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -34,7 +37,10 @@ Scalar = bool | int | float | str
 CompareOp = Literal["$eq", "$ne", "$gt", "$gte", "$lt", "$lte"]
 WHERE_ERROR = "Invalid where clause"
 DOCUMENT_ERROR = "Invalid where document clause"
-DOCUMENT_KEY_ERROR = "Cannot filter using metadata key '#document' with type 'Str' because indexing is disabled"
+NOT_INDEXED = "Cannot filter using metadata key '{key}' with type '{kind}' because indexing is disabled"
+DOCUMENT_KEY_ERROR = NOT_INDEXED.format(key="#document", kind="Str")
+_KIND_NAMES = {"str": "Str", "int": "Int", "float": "Float", "bool": "Bool"}
+FTS_DISABLED = "Cannot filter using full-text search because FTS indexing is disabled"
 REGEX_TOO_LARGE = "Error executing plan: Internal error: error returned from database: (code: 1043) constraint failed"
 _U64_MAX = 2**64 - 1
 _ORDERING = ("$gt", "$gte", "$lt", "$lte")
@@ -96,19 +102,36 @@ WhereDocument = Where  # built only from And, Or, DocContains and DocRegex
 
 
 # ---- parsing ------------------------------------------------------------------------------------
-def parse_filters(where: object, where_document: object) -> tuple[Where | None, WhereDocument | None]:
-    """Both filters of a request (None / JSON null: absent), errors in the real server's order."""
+#: (metadata key, value kind "str" / "int" / "float" / "bool") -> whether its inverted index is on;
+#: ("#document", "fts") -> whether full-text search (document `$contains` / `$regex`) is on
+Indexed = Callable[[str, str], bool]
+
+
+def default_indexed(key: str, kind: str) -> bool:
+    """The default schema: every key indexed but `#document` as a string (that is full-text search)."""
+    return not (key == "#document" and kind == "str")
+
+
+FTS = "fts"
+
+
+def parse_filters(
+    where: object, where_document: object, indexed: Indexed = default_indexed
+) -> tuple[Where | None, WhereDocument | None]:
+    """Both filters of a request (None / JSON null: absent), errors in the real server's order:
+    each parsed, then the metadata keys `where` filters on checked against the `indexed` schema."""
     where_node = None if where is None else _parse_where(where)
     document_node = None if where_document is None else parse_where_document(where_document)
-    if where_node is not None:
-        _reject_document_equality(where_node)
+    for node in (where_node, document_node):
+        if node is not None:
+            _check_indexed(node, indexed)
     return where_node, document_node
 
 
 def parse_where(raw: object) -> Where:
     """A `where` filter; raises InvalidArgument with Chroma's message."""
     node = _parse_where(raw)
-    _reject_document_equality(node)
+    _check_indexed(node, default_indexed)
     return node
 
 
@@ -225,14 +248,17 @@ def _parse_set(key: str, op: str, operand: list[object]) -> InSet:
     raise _invalid()
 
 
-def _reject_document_equality(node: Where) -> None:
+def _check_indexed(node: Where, indexed: Indexed) -> None:
+    """400 for the first comparison (in document order) on a key and type whose index is off."""
     if isinstance(node, (And, Or)):
         for child in node.children:
-            _reject_document_equality(child)
-    elif (isinstance(node, Compare) and node.key == "#document" and isinstance(node.value, str)) or (
-        isinstance(node, InSet) and node.key == "#document" and node.kind == "str"
-    ):
-        raise InvalidArgument(DOCUMENT_KEY_ERROR)
+            _check_indexed(child, indexed)
+    elif isinstance(node, (Compare, InSet, Contains)):
+        kind = node.kind if isinstance(node, InSet) else kind_of(node.value)
+        if kind and not indexed(node.key, kind):
+            raise InvalidArgument(NOT_INDEXED.format(key=node.key, kind=_KIND_NAMES[kind]))
+    elif isinstance(node, (DocContains, DocRegex)) and not indexed("#document", FTS):
+        raise InvalidArgument(FTS_DISABLED)
 
 
 # ---- evaluation ---------------------------------------------------------------------------------

@@ -73,7 +73,7 @@ def get(
     offset: int | None,
     include: list[str] | None,
 ) -> GetResult:
-    where_node, document_node = parse_filters(where, where_document)
+    where_node, document_node = parse_filters(where, where_document, collection.configuration.inverted_index_enabled)
     table = collection.records
     rows = table.live_rows() if ids is None else table.rows_for_ids(ids)
     if (where_node is not None or document_node is not None) and limit != 0:  # SQLite never runs the filter
@@ -105,7 +105,9 @@ def query_many(collection: Collection, calls: Sequence[QueryCall]) -> list[Query
     parsed: list[QueryArgs | MockError] = []
     for call in calls:
         try:
-            where_node, document_node = parse_filters(call.where, call.where_document)
+            where_node, document_node = parse_filters(
+                call.where, call.where_document, collection.configuration.inverted_index_enabled
+            )
         except MockError as error:
             parsed.append(error)
             continue

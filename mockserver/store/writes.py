@@ -142,7 +142,7 @@ def delete(
     limit: int | None,
 ) -> int:
     """Chroma's delete: id-only deletes report the number of ids sent, filtered ones the matches."""
-    where_node, document_node = parse_filters(where, where_document)
+    where_node, document_node = parse_filters(where, where_document, collection.configuration.inverted_index_enabled)
     has_filter = where_node is not None or document_node is not None
     if ids is not None and len(ids) == 0 and not has_filter:
         raise InvalidArgument("Validation error: ids, where: Either ids or where must be specified")

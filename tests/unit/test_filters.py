@@ -513,3 +513,23 @@ def test_an_oversized_regex_fails_only_once_a_document_is_tested() -> None:
     with pytest.raises(Internal) as raised:
         run(where_document=big, table=make_table([("a", None, None), ("b", None, "x")]))
     assert raised.value.message == REGEX_TOO_LARGE
+
+
+def test_filters_on_keys_the_schema_does_not_index_are_refused_in_document_order() -> None:
+    off = {("foo", "str"), ("n", "int"), ("#document", "fts")}
+
+    def indexed(key: str, kind: str) -> bool:
+        return (key, kind) not in off
+
+    assert parse_filters({"$and": [{"foo": True}, {"n": 1.5}]}, None, indexed)[0] is not None
+    for where, where_document, message in (
+        ({"$or": [{"s": "y"}, {"n": {"$in": [1, 2]}}, {"foo": "x"}]}, None,
+         "Cannot filter using metadata key 'n' with type 'Int' because indexing is disabled"),
+        ({"foo": {"$contains": "x"}}, {"$contains": "y"},
+         "Cannot filter using metadata key 'foo' with type 'Str' because indexing is disabled"),
+        (None, {"$or": [{"$regex": "a"}]}, "Cannot filter using full-text search because FTS indexing is disabled"),
+        ({"#document": {"$contains": "x"}}, None, "Cannot filter using full-text search because FTS indexing is disabled"),
+    ):
+        with pytest.raises(InvalidArgument) as raised:
+            parse_filters(where, where_document, indexed)
+        assert raised.value.message == message

@@ -102,3 +102,19 @@ def test_export_and_state_file_recreate_a_schema_driven_collection(tmp_path: Pat
     assert reopened.app.store.get_collection("default_tenant", "default_database", "driven").body() == before
     assert reopened.persistence is not None
     reopened.persistence.close()
+
+
+def test_which_filters_a_client_schema_allows() -> None:
+    index_off = {"enabled": False, "config": {}}
+    config = reconcile(None, None, {
+        "defaults": {"int": {"int_inverted_index": index_off}},
+        "keys": {"foo": {"string": {"string_inverted_index": index_off}},
+                 "bar": {"int": {"int_inverted_index": {"enabled": True, "config": {}}}},
+                 "#document": {"string": {"fts_index": index_off}}},
+    })
+    allowed = config.inverted_index_enabled
+    assert [allowed("foo", "str"), allowed("foo", "bool"), allowed("foo", "int")] == [False, True, False]
+    assert [allowed("bar", "int"), allowed("zzz", "int"), allowed("zzz", "float")] == [True, False, True]
+    assert [allowed("#document", "str"), allowed("#document", "fts")] == [False, False]
+    plain = reconcile(None, None, None).inverted_index_enabled
+    assert [plain("foo", "str"), plain("#document", "str"), plain("#document", "fts")] == [True, False, True]

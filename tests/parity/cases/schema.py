@@ -100,6 +100,16 @@ def schema_case_with(case_id: str, body: dict[str, object], status: int) -> Case
     return case(case_id, post(C, {"name": "s_coll", **body}, save="s", status=status))
 
 
+#: a client schema turning off: `foo` as a string, ints by default (but `bar`), full-text search
+INDEX_SCHEMA = {
+    "defaults": {"int": {"int_inverted_index": index(False)}},
+    "keys": {
+        "foo": {"string": {"string_inverted_index": index(False)}},
+        "bar": {"int": {"int_inverted_index": index(True)}},
+        "#document": {"string": {"fts_index": index(False)}},
+    },
+}
+
 CASES = [
     # -- keys added by record writes --------------------------------------------------------------
     case("schema-keys-from-add", s_coll(), w("add", one(ALL_TYPES), 201), show()),
@@ -276,6 +286,32 @@ CASES = [
             ("null-400", [None], 400),
             ("second-400", ["documents", True], 400),
             ("unknown-422", ["foo"], 422),
+        )
+    ],
+    # -- filters on keys whose index a client schema disabled: 400 ----------------------------------
+    *[
+        case(
+            f"index-disabled-{case_id}",
+            s_coll(schema=INDEX_SCHEMA),
+            w("add", {"ids": ["a", "b"], "embeddings": [[1.0], [2.0]], "documents": ["hello", "world"],
+                      "metadatas": [{"foo": "x", "n": 1, "bar": 2, "s": "y"}, {"foo": 3, "n": 1.5}]}, 201),
+            w(op, body, status),
+        )
+        for case_id, op, body, status in (
+            ("key-str", "get", {"where": {"foo": "x"}}, 400),
+            ("key-other-type-default", "get", {"where": {"foo": True}}, 200),
+            ("key-in", "get", {"where": {"foo": {"$in": ["x"]}}}, 400),
+            ("key-contains", "get", {"where": {"foo": {"$contains": "x"}}}, 400),
+            ("defaults-int", "get", {"where": {"n": {"$gt": 0}}}, 400),
+            ("defaults-int-float-value", "get", {"where": {"n": 1.5}}, 200),
+            ("key-override-enabled", "get", {"where": {"bar": 2}}, 200),
+            ("unknown-key-defaults", "get", {"where": {"zzz": 1}}, 400),
+            ("first-in-or", "get", {"where": {"$or": [{"s": "y"}, {"foo": "x"}, {"n": 1}]}}, 400),
+            ("query", "query", {"query_embeddings": [[1.0]], "where": {"foo": "x"}}, 400),
+            ("delete", "delete", {"where": {"foo": "x"}}, 400),
+            ("fts-contains", "get", {"where_document": {"$contains": "ell"}}, 400),
+            ("fts-regex", "get", {"where_document": {"$regex": "h.*"}}, 400),
+            ("fts-in-where", "get", {"where": {"#document": {"$contains": "ell"}}}, 400),
         )
     ],
 ]
