@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mockserver import memory, serialize
+from mockserver import docs, memory, serialize
 from mockserver.admin import PREFIX as ADMIN_PREFIX
 from mockserver.admin import Admin
 from mockserver.asgi import Receive, Scope, Send, read_body
@@ -146,6 +146,8 @@ class MockApp:
                 return 200, [_JSON], serialize.dumps(heartbeat_body())
             if path == "/openapi.json" and method in ("GET", "HEAD"):
                 return 200, [_JSON], self.spec_json()
+            if docs.is_docs(path):  # Swagger UI, as `chroma run` serves it
+                return docs.answer(method, path)
             validator = self.validator  # the one matching self.routes, even if --reload swaps them mid-request
             match = self.routes.match(method, path)
             operation_id = match.operation.operation_id if match.operation is not None else None

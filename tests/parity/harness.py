@@ -118,7 +118,9 @@ class Session:
             content = json.dumps(step.json, allow_nan=False).encode()
             headers.setdefault("content-type", "application/json")
         try:
-            return self.client.request(step.method, self.path(step.path), content=content, headers=headers)
+            return self.client.request(
+                step.method, self.path(step.path), content=content, headers=headers, follow_redirects=False
+            )
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
             return f"{DROPPED} ({type(exc).__name__})"
 

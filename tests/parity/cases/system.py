@@ -10,6 +10,9 @@ CASES = [
     # -- system endpoints (2) ---------------------------------------------------------------------
     case("heartbeat", get("/api/v2/heartbeat", status=200)),
     case("heartbeat-alias-api-v2", get("/api/v2", status=200)),
+    case("docs-redirect", get("/docs", status=303)),
+    case("docs-unknown-file-404", get("/docs/index.j2", status=404)),
+    case("docs-post-405", post("/docs/", status=405)),
     case("version", get("/api/v2/version", status=200)),
     case("healthcheck", get("/api/v2/healthcheck", status=200)),
     case("pre-flight-checks", get("/api/v2/pre-flight-checks", status=200)),
