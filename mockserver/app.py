@@ -17,15 +17,15 @@ from mockserver import docs, memory, serialize
 from mockserver.admin import PREFIX as ADMIN_PREFIX
 from mockserver.admin import Admin
 from mockserver.asgi import Receive, Scope, Send, read_body
+from mockserver.coalesce import Coalescer
 from mockserver.errors import Internal, MockError, V1Gone
 from mockserver.faults import FaultRule, Faults, parse_prefer
-from mockserver.coalesce import Coalescer
 from mockserver.handlers import BATCH_HANDLERS, HANDLERS, Context, Reply, heartbeat_body
 from mockserver.journal import Journal
 from mockserver.routes import Hit, RouteTable
-from mockserver.spec import Spec, load_spec
+from mockserver.spec import Spec, default_spec_path, load_spec
 from mockserver.store import Store
-from mockserver.validate import MAX_BODY_BYTES, ValidRequest, Validator
+from mockserver.validate import MAX_BODY_BYTES, Validator, ValidRequest
 
 if TYPE_CHECKING:
     from mockserver.auth import Auth
@@ -52,7 +52,8 @@ class MockApp:
     ) -> None:
         self.spec = spec if isinstance(spec, Spec) else load_spec(spec)
         self.routes = RouteTable(self.spec)
-        self.validator = Validator(self.spec)
+        # the shipped spec (compiled whole by the test suite) is compiled operation by operation
+        self.validator = Validator(self.spec, lazy=self.spec.source == str(default_spec_path()))
         self.store = store if store is not None else Store()
         self.context = Context(self.store, allow_reset=allow_reset)
         missing = {op.operation_id for op in self.spec.operations} - set(HANDLERS)

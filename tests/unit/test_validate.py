@@ -101,3 +101,13 @@ def test_integer_fields_refuse_floats_like_serde() -> None:
         check("collection_get", b'{"limit":1.0}')
     assert check("collection_get", b'{"limit":1}') == {"limit": 1}
     assert check("collection_update", b'{"ids":["a"],"metadatas":[{"x":2.0}]}')  # metadata may be float
+
+
+def test_lazy_validators_compile_on_first_use_and_answer_the_same() -> None:
+    lazy = Validator(SPEC, lazy=True)
+    assert lazy._bodies == {}
+    operation = next(op for op in SPEC.operations if op.operation_id == "collection_get")
+    good = lazy.check(operation, {}, b"", "application/json", b'{"limit": 1}')
+    assert good.body == {"limit": 1} and list(lazy._bodies) == ["collection_get"]
+    with pytest.raises(Unprocessable):
+        lazy.check(operation, {}, b"", "application/json", b'{"limit": "x"}')
