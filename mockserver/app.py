@@ -56,7 +56,7 @@ class MockApp:
         self.validator = Validator(self.spec, lazy=self.spec.source == str(default_spec_path()))
         self.store = store if store is not None else Store()
         self.context = Context(self.store, allow_reset=allow_reset)
-        missing = {op.operation_id for op in self.spec.operations} - set(HANDLERS)
+        missing = {op.operation_id for op in self.spec.operations} - set(HANDLERS) - set(BATCH_HANDLERS)
         if missing:
             log.warning("operations in the spec without a handler (answered 501): %s", ", ".join(sorted(missing)))
         self._spec_json: bytes | None = None
@@ -177,13 +177,14 @@ class MockApp:
                 identity = self.auth.check(self.spec, self.store, request, scope["headers"])
                 if identity is not None:  # auth/identity: the token's identity
                     return 200, [_JSON], identity
-            handle = HANDLERS.get(match.operation.operation_id)
-            if handle is None:
+            operation_id = match.operation.operation_id
+            handle = HANDLERS.get(operation_id)
+            if operation_id in BATCH_HANDLERS:  # a read: nothing to persist
+                reply = await self.coalescer.submit(operation_id, request)
+            elif handle is None:
                 from mockserver.errors import FeatureMissing
 
-                raise FeatureMissing(f"operation {match.operation.operation_id}")
-            if match.operation.operation_id in BATCH_HANDLERS:  # a read: nothing to persist
-                reply = await self.coalescer.submit(match.operation.operation_id, request)
+                raise FeatureMissing(f"operation {operation_id}")
             elif self.persistence is None:
                 reply = handle(self.context, request)
             else:

@@ -37,8 +37,8 @@ class Context:
 
 Handler = Callable[[Context, ValidRequest], Reply]
 HANDLERS: dict[str, Handler] = {}
-#: Reads that can answer several concurrent requests in one store call (see `mockserver.coalesce`);
-#: each request gets its Reply, or its error returned, not raised. They also have a plain handler.
+#: Reads that answer several concurrent requests in one store call (see `mockserver.coalesce`);
+#: each request gets its Reply, or its error returned, not raised. An operation has one or the other.
 BatchHandler = Callable[[Context, list[ValidRequest]], list["Reply | MockError"]]
 BATCH_HANDLERS: dict[str, BatchHandler] = {}
 
@@ -276,22 +276,6 @@ def _query_call(req: ValidRequest) -> QueryCall:
         where_document=b.get("where_document"),
         include=b.get("include"),
     )
-
-
-@handler("collection_query")
-def _query(ctx: Context, req: ValidRequest) -> Reply:
-    call = _query_call(req)
-    result = ctx.store.query(
-        call.database,
-        call.collection_id,
-        call.query_embeddings,
-        n_results=call.n_results,
-        ids=call.ids,
-        where=call.where,
-        where_document=call.where_document,
-        include=call.include,
-    )
-    return Reply(200, serialize.query_result(result))
 
 
 @batch_handler("collection_query")

@@ -225,19 +225,19 @@ def configuration_for_update(current: Configuration, new: JsonObject | None) -> 
     if hnsw_given is not None and spann_given is not None:
         raise InvalidArgument("Multiple vector index configurations provided")
     result = current
+    # a schema-driven collection's `defaults` view follows the changes too (but keeps its space)
+    view = None if current.defaults_vector is None else copy.deepcopy(current.defaults_vector)
     if hnsw_given is not None:
         changes = {k: v for k, v in hnsw_given.items() if v is not None}
         if "resize_factor" in changes:
             changes["resize_factor"] = float(changes["resize_factor"])
         result = replace(result, hnsw=replace(result.hnsw, **changes))
-        if result.defaults_vector is not None:  # the schema's defaults view follows (but keeps its space)
-            view = copy.deepcopy(result.defaults_vector)
+        if view is not None:
             view["hnsw"].update({k: v for k, v in changes.items() if k in view["hnsw"]})
-            result = replace(result, defaults_vector=view)
     if new.get("embedding_function") is not None:
         result = replace(result, embedding_function=new["embedding_function"])
-        if result.defaults_vector is not None:
-            view = copy.deepcopy(result.defaults_vector)
+        if view is not None:
             view["embedding_function"] = copy.deepcopy(new["embedding_function"])
-            result = replace(result, defaults_vector=view)
+    if view is not None:
+        result = replace(result, defaults_vector=view)
     return result
