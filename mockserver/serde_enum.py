@@ -12,11 +12,13 @@ server:
 - an unknown variant, or a variant with the wrong content, stays a 422 (serde's data errors).
 
 `enum_syntax_error` walks a body that failed validation along its schema and returns that 400's
-message for the first such enum, in document order, or None.
+message for the first such enum, in document order, or None. serde also reads a unit variant
+written as `{"cosine": null}`: `unit_variants_as_strings` rewrites those before validating again.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator, Sequence
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the stdlib's string scanner
@@ -36,6 +38,8 @@ def enum_syntax_error(
     """The 400 message, or None. `other_errors`: where schema validation failed; one of them that
     comes earlier in the document (and is not around the enum) is what serde meets first: a 422."""
     for path, problem in _walk(components, schema, data, (), None):
+        if problem == "variant":
+            continue
         at = _locate(body_text, path, problem)
         if at is None:
             return None
@@ -50,10 +54,27 @@ def enum_syntax_error(
     return None
 
 
+def unit_variants_as_strings(components: JsonObject, schema: JsonObject, data: Any) -> Any:
+    """The body with each unit variant written as an object (`{"cosine": null}`, which serde reads
+    as "cosine") written as its string; `data` itself when there is none. For failing bodies only:
+    it walks the whole body."""
+    paths = [path for path, problem in _walk(components, schema, data, (), None) if problem == "variant"]
+    if not paths:
+        return data
+    fixed = copy.deepcopy(data)
+    for path in paths:
+        parent = fixed
+        for step in path[:-1]:
+            parent = parent[step]
+        parent[path[-1]] = next(iter(parent[path[-1]]))
+    return fixed
+
+
 def _walk(
     components: JsonObject, schema: Any, value: Any, path: Path, owner: str | None
 ) -> Iterator[tuple[Path, str]]:
-    """(path, problem) for each enum with a syntax-error shape; problem: "value", "empty" or "extra"."""
+    """(path, problem) for each enum with a syntax-error shape ("value", "empty" or "extra"), or
+    written as a one-key object naming a unit variant ("variant", not an error)."""
     if not isinstance(schema, dict):
         return
     ref = schema.get("$ref")
@@ -65,6 +86,8 @@ def _walk(
         problem = _enum_problem(value, schema["enum"], nullable=False)
         if problem is not None:
             yield path, problem
+        elif isinstance(value, dict) and len(value) == 1 and value.get(next(iter(value)), 0) is None:
+            yield path, "variant"  # {"cosine": null}: serde's other spelling of "cosine"
         return
     branches = schema.get("anyOf") or schema.get("oneOf")
     if isinstance(branches, list):

@@ -18,7 +18,7 @@ import jsonschema_rs
 import orjson
 
 from mockserver.errors import InvalidArgument, PayloadTooLarge, Unprocessable, UnsupportedMediaType
-from mockserver.serde_enum import enum_syntax_error
+from mockserver.serde_enum import enum_syntax_error, unit_variants_as_strings
 from mockserver.serde_float import json_float, json_int, needs_serde
 from mockserver.spec import JsonObject, Operation, Spec
 
@@ -224,6 +224,9 @@ class Validator:
         validator = self._body_validator(operation.operation_id)
         if not validator.is_valid(data):
             assert operation.body_schema is not None
+            fixed = unit_variants_as_strings(self._components, operation.body_schema, data)
+            if fixed is not data and validator.is_valid(fixed):
+                return ValidRequest(operation, params, query, fixed)
             paths = [tuple(e.instance_path) for e in validator.iter_errors(data)]
             syntax = enum_syntax_error(self._components, operation.body_schema, _text(body), data, paths)
             if syntax is not None:  # serde fails while parsing there: a 400, not a 422

@@ -74,3 +74,13 @@ def test_include_items(client: TestClient) -> None:
         assert response.status_code == status, body
         if message is not None:
             assert response.json()["message"] == PARSE + message
+
+
+def test_a_unit_variant_written_as_an_object_is_read_as_the_variant(client: TestClient) -> None:
+    created = client.post(C, json={"name": "variant-object", "configuration": {"hnsw": {"space": {"cosine": None}}}})
+    assert created.status_code == 200 and created.json()["configuration_json"]["hnsw"]["space"] == "cosine"
+    cid = created.json()["id"]
+    got = client.post(f"{C}/{cid}/get", json={"include": [{"documents": None}, "metadatas"]})
+    assert got.status_code == 200 and got.json()["include"] == ["documents", "metadatas"]
+    other = client.post(f"{C}/{cid}/get", json={"include": [{"nope": None}]})  # an unknown variant stays a 422
+    assert other.status_code == 422

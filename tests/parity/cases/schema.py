@@ -276,6 +276,7 @@ CASES = [
             ("space-unknown-422", {"configuration": {"hnsw": {"space": "foo"}}}, 422),
             ("space-content-422", {"configuration": {"hnsw": {"space": {"ip": 1}}}}, 422),
             ("space-after-bad-name-422", {"name": 5, "configuration": {"hnsw": {"space": 5}}}, 422),
+            ("space-variant-object", {"configuration": {"hnsw": {"space": {"cosine": None}}}}, 200),
         )
     ],
     *[
@@ -286,6 +287,7 @@ CASES = [
             ("null-400", [None], 400),
             ("second-400", ["documents", True], 400),
             ("unknown-422", ["foo"], 422),
+            ("variant-object", [{"documents": None}, "metadatas"], 200),
         )
     ],
     # -- filters on keys whose index a client schema disabled: 400 ----------------------------------
