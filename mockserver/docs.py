@@ -10,10 +10,11 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from mockserver.serialize import TRACE_HEADER
+
 Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
 
 PREFIX = "/docs"
-_TRACE = (b"chroma-trace-id", b"00000000000000000000000000000000")
 _TYPES = {".html": b"text/html", ".css": b"text/css", ".js": b"text/javascript", ".png": b"image/png"}
 _FILES = (
     "index.html",
@@ -45,18 +46,18 @@ def is_docs(path: str) -> bool:
 
 def answer(method: str, path: str) -> Answer:
     if method not in ("GET", "HEAD"):
-        return 405, [(b"allow", b"GET,HEAD"), _TRACE], b""
+        return 405, [(b"allow", b"GET,HEAD"), TRACE_HEADER], b""
     if path == PREFIX:
         return 303, [(b"location", b"/docs/")], b""
     name = path[len(PREFIX) + 1 :] or "index.html"
     if name == "swagger-initializer.js":
         return 200, [(b"content-type", b"text/javascript")], _INITIALIZER
     if name not in _FILES:
-        return 404, [_TRACE], b""
+        return 404, [TRACE_HEADER], b""
     body = _asset(name)
     if body is None:  # the package is missing: say so rather than serve half a page
         message = b"Swagger UI needs the swagger-ui-bundle package (pip install swagger-ui-bundle)"
-        return 404, [(b"content-type", b"text/plain"), _TRACE], message
+        return 404, [(b"content-type", b"text/plain"), TRACE_HEADER], message
     return 200, [(b"content-type", _TYPES[Path(name).suffix])], body
 
 

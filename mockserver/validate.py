@@ -227,11 +227,12 @@ class Validator:
             fixed = unit_variants_as_strings(self._components, operation.body_schema, data)
             if fixed is not data and validator.is_valid(fixed):
                 return ValidRequest(operation, params, query, fixed)
-            paths = [tuple(e.instance_path) for e in validator.iter_errors(data)]
+            errors = list(validator.iter_errors(data))
+            paths = [tuple(e.instance_path) for e in errors]
             syntax = enum_syntax_error(self._components, operation.body_schema, _text(body), data, paths)
             if syntax is not None:  # serde fails while parsing there: a 400, not a 422
                 raise InvalidArgument(syntax)
-            error = next(iter(validator.iter_errors(data)))
+            error = errors[0]
             path = ".".join(str(p) for p in error.instance_path) or "."
             raise Unprocessable(
                 f"Failed to deserialize the JSON body into the target type: {path}: {error.message}"

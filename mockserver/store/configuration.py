@@ -37,6 +37,19 @@ class Hnsw:
     batch_size: int = 100
 
 
+def hnsw_view(h: Hnsw) -> JsonObject:
+    """The `hnsw` object of a vector index config in a collection's `schema`, in Chroma's key order."""
+    return {
+        "ef_construction": h.ef_construction,
+        "max_neighbors": h.max_neighbors,
+        "ef_search": h.ef_search,
+        "num_threads": h.num_threads,
+        "batch_size": h.batch_size,
+        "sync_threshold": h.sync_threshold,
+        "resize_factor": h.resize_factor,
+    }
+
+
 @dataclass(frozen=True)
 class Configuration:
     hnsw: Hnsw = field(default_factory=Hnsw)
@@ -65,15 +78,7 @@ class Configuration:
     def schema_json(self, seen: dict[str, list[str]] | None = None) -> JsonObject:
         """The collection's `schema`: defaults, the client's schema, then the metadata keys `seen` in records."""
         h = self.hnsw
-        hnsw = {
-            "ef_construction": h.ef_construction,
-            "max_neighbors": h.max_neighbors,
-            "ef_search": h.ef_search,
-            "num_threads": h.num_threads,
-            "batch_size": h.batch_size,
-            "sync_threshold": h.sync_threshold,
-            "resize_factor": h.resize_factor,
-        }
+        hnsw = hnsw_view(h)
 
         def vector_config(source_key: bool) -> JsonObject:
             if not source_key and self.defaults_vector is not None:

@@ -22,11 +22,11 @@ has no SPANN settings and no embedding function other than `default`. Then:
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, fields, replace
+from dataclasses import fields, replace
 from typing import Any
 
 from mockserver.errors import InvalidArgument
-from mockserver.store.configuration import Configuration, Hnsw, JsonObject, configuration_for_create
+from mockserver.store.configuration import Configuration, Hnsw, JsonObject, configuration_for_create, hnsw_view
 
 CONFLICT = "Failed to reconcile schema: Cannot set both collection config and schema simultaneously"
 _HNSW_FIELDS = {f.name for f in fields(Hnsw)} - {"space"}
@@ -128,7 +128,7 @@ def _from_schema(schema: JsonObject) -> Configuration:
     for extra in ("embedding_function", "source_key"):
         if defaults.get(extra) is not None:
             default_view[extra] = copy.deepcopy(defaults[extra])
-    default_view["hnsw"] = _view_hnsw(_merged_hnsw(defaults))
+    default_view["hnsw"] = hnsw_view(_merged_hnsw(defaults))
     return Configuration(
         hnsw=replace(_merged_hnsw(config), space=config.get("space") or "l2"),
         embedding_function=copy.deepcopy(config.get("embedding_function")),
@@ -148,12 +148,6 @@ def _merged_hnsw(config: JsonObject) -> Hnsw:
     if "resize_factor" in given:
         given["resize_factor"] = float(given["resize_factor"])
     return replace(Hnsw(), **given)
-
-
-def _view_hnsw(hnsw: Hnsw) -> JsonObject:
-    values = asdict(hnsw)
-    return {k: values[k] for k in ("ef_construction", "max_neighbors", "ef_search", "num_threads", "batch_size",
-                                   "sync_threshold", "resize_factor")}
 
 
 def check_schema(schema: JsonObject) -> JsonObject:
@@ -215,7 +209,7 @@ def schema_to_recreate(configuration: Configuration) -> JsonObject | None:
         return None
     schema = copy.deepcopy(configuration.user_schema)
     h = configuration.hnsw
-    embedding: JsonObject = {"space": h.space, "source_key": "#document", "hnsw": _view_hnsw(h)}
+    embedding: JsonObject = {"space": h.space, "source_key": "#document", "hnsw": hnsw_view(h)}
     if configuration.embedding_function is not None:
         embedding["embedding_function"] = copy.deepcopy(configuration.embedding_function)
     keys = schema.setdefault("keys", {})
