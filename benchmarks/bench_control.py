@@ -28,10 +28,10 @@ import numpy as np
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from mockserver.app import MockApp
-from mockserver.faults import FaultRule, Faults
-from mockserver.journal import Journal
-from mockserver.spec import load_spec
+from mockserver.api.app import MockApp
+from mockserver.api.spec import load_spec
+from mockserver.control.faults import FaultRule, Faults
+from mockserver.control.journal import Journal
 from mockserver.store import RecordBatch, Store
 
 DIM = 384

@@ -22,9 +22,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mockserver.app import create_app
-from mockserver.handles import LocalMock
-from mockserver.testing import MockServer
+from mockserver.api.app import create_app
+from mockserver.pytest.handles import LocalMock
+from mockserver.pytest.server_thread import MockServer
 
 BASE = "/api/v2/tenants/default_tenant/databases/default_database"
 
@@ -50,7 +50,7 @@ def bench_cold_start() -> float:
     """Import + create_app + start + first heartbeat in a fresh interpreter (what a session pays)."""
     code = (
         "import time; t=time.perf_counter()\n"
-        "from mockserver.app import create_app; from mockserver.testing import MockServer\n"
+        "from mockserver.api.app import create_app; from mockserver.pytest.server_thread import MockServer\n"
         "import urllib.request\n"
         "s=MockServer(create_app()).start(); urllib.request.urlopen(s.url+'/api/v2/heartbeat').read()\n"
         "print(time.perf_counter()-t); s.stop()\n"

@@ -23,9 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.bench_server import BASE, DIM, populate  # noqa: E402
 from benchmarks.loadgen import Load, run_load  # noqa: E402
 from benchmarks.servers import free_port, mock_cmd, start, stop  # noqa: E402
-
-from mockserver.app import MockApp  # noqa: E402
-from mockserver.persist import Persistence  # noqa: E402
+from mockserver.api.app import MockApp  # noqa: E402
+from mockserver.serve.persist import Persistence  # noqa: E402
 from mockserver.store import RecordBatch  # noqa: E402
 
 

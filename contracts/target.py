@@ -56,13 +56,13 @@ class Target:
 def open_target(options: RunOptions, app: Any | None = None) -> Target:
     """Resolve `--url`/`--mock`/`app`, load the spec (file, bundled, or the target's /openapi.json)."""
     if app is None and options.mock:
-        from mockserver.app import create_app
+        from mockserver.api.app import create_app
 
         app = create_app()
     if app is None and not options.url:
         raise TargetError("give --url URL, or --mock to test the bundled mock in-process")
     base_url = MOCK_BASE_URL if app is not None else str(options.url).rstrip("/")
-    label = "in-process mock (mockserver.app)" if app is not None else base_url
+    label = "in-process mock (mockserver.api.app)" if app is not None else base_url
     headers = list(options.headers)
     if options.token:
         headers.append((TOKEN_HEADER, options.token))
@@ -77,7 +77,7 @@ def open_target(options: RunOptions, app: Any | None = None) -> Target:
 
 
 def _default_spec_path() -> Path:
-    from mockserver.spec import default_spec_path
+    from mockserver.api.spec import default_spec_path
 
     return default_spec_path()
 

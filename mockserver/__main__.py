@@ -1,5 +1,5 @@
 """CLI: `python -m mockserver` is `mockserver`."""
 
-from mockserver.cli import main
+from mockserver.serve.cli import main
 
 raise SystemExit(main())

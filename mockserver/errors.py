@@ -14,12 +14,19 @@
         └── Unimplemented          501
     V1Gone                         410     Unimplemented  (the /api/v1 answer)
 
-No module outside `app` knows about HTTP; the status codes live here and only here.
+Status codes, the Chroma-shaped body and the headers of an error answer live here and only here:
+the pipeline (`mockserver.api`) and the admin API (`mockserver.control.admin`) both answer with `http_error`.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
+
+import orjson
+
+#: Every 4xx/5xx from Chroma carries this header (no OpenTelemetry configured locally).
+TRACE_HEADER = (b"chroma-trace-id", b"00000000000000000000000000000000")
+JSON_HEADER = (b"content-type", b"application/json")
 
 
 class MockError(Exception):
@@ -103,3 +110,8 @@ class FeatureMissing(Unimplemented):
 
     def __init__(self, feature: str) -> None:
         super().__init__(f"chroma-mockserver does not implement {feature} yet")
+
+
+def http_error(error: MockError) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """The HTTP answer for an error: its status, JSON and trace headers, and `{"error", "message"}`."""
+    return error.status, [JSON_HEADER, TRACE_HEADER], orjson.dumps(error.body())

@@ -6,7 +6,7 @@ from itertools import pairwise
 from typing import Any
 
 from mockserver.errors import ConnectionDropped, InvalidArgument, Unimplemented
-from mockserver.serde_float import serde_roundtrip
+from mockserver.serde.numbers import serde_roundtrip
 
 Metadata = dict[str, Any]
 I64_MIN, I64_MAX = -(2**63), 2**63 - 1

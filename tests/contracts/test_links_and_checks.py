@@ -14,7 +14,7 @@ from contracts.target import apply_links, count_links, load_links, selected_oper
 
 
 def bundled_spec() -> dict[str, Any]:
-    from mockserver.spec import default_spec_path
+    from mockserver.api.spec import default_spec_path
 
     with open(default_spec_path(), encoding="utf-8") as fh:
         document: dict[str, Any] = yaml.safe_load(fh)

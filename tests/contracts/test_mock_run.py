@@ -11,7 +11,7 @@ from contracts.drift import load_drift
 from contracts.model import RunOptions, RunResult
 from contracts.report import markdown, summary, write_junit, write_markdown
 from contracts.run import run
-from mockserver.app import create_app
+from mockserver.api.app import create_app
 
 
 @pytest.fixture(scope="module")

@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-import mockserver.serialize
+import mockserver.api.serialize
 from contracts.cli import main
 from contracts.drift import load_drift
 from contracts.model import RunOptions, RunResult
 from contracts.report import summary
 from contracts.run import run
-from mockserver.app import create_app
+from mockserver.api.app import create_app
+from mockserver.api.handlers import HANDLERS, Reply
 from mockserver.errors import NotFound
-from mockserver.handlers import HANDLERS, Reply
 
 #: The coverage phase is ~2/3 of a run's time and adds nothing to these detections.
 MUTANT_PHASES = ("examples", "fuzzing", "stateful")
@@ -65,14 +65,14 @@ def test_a_missing_collection_answered_200_is_caught(
 
 
 def test_a_renamed_response_field_is_caught(monkeypatch: pytest.MonkeyPatch, contracts_max_examples: int) -> None:
-    original = mockserver.serialize.collection
+    original = mockserver.api.serialize.collection
 
     def renamed(collection: Any) -> dict[str, Any]:
         body = dict(original(collection))
         body["collection_name"] = body.pop("name")
         return body
 
-    monkeypatch.setattr(mockserver.serialize, "collection", renamed)
+    monkeypatch.setattr(mockserver.api.serialize, "collection", renamed)
     result, text = run_against_mock(contracts_max_examples)
     assert not result.passed
     broken = {"create_collection", "get_collection", "get_collection_by_id", "list_collections"}

@@ -11,7 +11,7 @@ from contracts.model import RunOptions
 from contracts.run import make_config, run
 from contracts.sandbox import RUN_MARKER, DestructiveCallBlocked, Guard, Sandbox
 from contracts.target import Caller, Target, build_schema, open_target
-from mockserver.app import create_app
+from mockserver.api.app import create_app
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 from real_chroma import memory_dir, real_chroma
 from starlette.testclient import TestClient
 
-from mockserver.app import create_app
+from mockserver.api.app import create_app
 
 from .harness import Servers
 

@@ -19,7 +19,7 @@ from chromadb.config import Settings
 from chromadb.errors import NotFoundError
 from real_chroma import free_port
 
-from mockserver.app import create_app
+from mockserver.api.app import create_app
 
 from .harness import Servers
 

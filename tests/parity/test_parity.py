@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from mockserver.routes import RouteTable
-from mockserver.spec import load_spec
+from mockserver.api.routes import RouteTable
+from mockserver.api.spec import load_spec
 
 from .cases import ALL_CASES
 from .differences import DIFFERENCES

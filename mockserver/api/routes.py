@@ -1,0 +1,95 @@
+"""Routes: the route table compiled from the spec's paths; `match` gives FULL, PATH_ONLY (405) or NONE (404).
+
+Pure: no I/O. The table is a segment trie, so a literal segment (`by-id`) wins over a template
+segment (`{collection_id}`), as in Chroma's axum router.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from mockserver.api.spec import Operation, Spec
+
+
+class Hit(enum.Enum):
+    NONE = "none"  # unknown path: 404, empty body
+    PATH_ONLY = "path_only"  # known path, wrong method: 405 with Allow
+    FULL = "full"
+
+
+@dataclass(frozen=True)
+class RouteMatch:
+    hit: Hit
+    operation: Operation | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    allow: tuple[str, ...] = ()
+
+
+@dataclass
+class _Node:
+    literals: dict[str, _Node] = field(default_factory=dict)
+    param: tuple[str, _Node] | None = None
+    operations: dict[str, Operation] = field(default_factory=dict)
+
+
+class RouteTable:
+    """All operations of one spec, indexed by path segments."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.root = _Node()
+        for op in spec.operations:
+            self._add(op)
+
+    def _add(self, op: Operation) -> None:
+        node = self.root
+        for segment in op.path.strip("/").split("/"):
+            if segment.startswith("{") and segment.endswith("}"):
+                name = segment[1:-1]
+                if node.param is None:
+                    node.param = (name, _Node())
+                elif node.param[0] != name:
+                    # Two templates naming the same position differently: keep one trie node and
+                    # remember the name per operation by re-reading the template at match time.
+                    pass
+                node = node.param[1]
+            else:
+                node = node.literals.setdefault(segment, _Node())
+        node.operations[op.method] = op
+
+    def match(self, method: str, raw_path: str) -> RouteMatch:
+        """Match a raw (still percent-encoded) path; segments are decoded after splitting."""
+        if not raw_path.startswith("/"):
+            return RouteMatch(Hit.NONE)
+        segments = raw_path[1:].split("/")
+        if "%" in raw_path:
+            segments = [unquote(s) for s in segments]
+        found = _walk(self.root, segments, 0, [])
+        if found is None:
+            return RouteMatch(Hit.NONE)
+        node, values = found
+        op = node.operations.get(method)
+        if op is None and method == "HEAD":
+            op = node.operations.get("GET")
+        if op is None:
+            methods = set(node.operations)
+            if "GET" in methods:
+                methods.add("HEAD")
+            return RouteMatch(Hit.PATH_ONLY, allow=tuple(sorted(methods)))
+        names = [s[1:-1] for s in op.path.strip("/").split("/") if s.startswith("{")]
+        return RouteMatch(Hit.FULL, op, dict(zip(names, values)))
+
+
+def _walk(node: _Node, segments: list[str], i: int, values: list[str]) -> tuple[_Node, list[str]] | None:
+    if i == len(segments):
+        return (node, values) if node.operations else None
+    segment = segments[i]
+    child = node.literals.get(segment)
+    if child is not None:
+        found = _walk(child, segments, i + 1, values)
+        if found is not None:
+            return found
+    if node.param is not None and segment != "":
+        return _walk(node.param[1], segments, i + 1, values + [segment])
+    return None

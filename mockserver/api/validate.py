@@ -1,0 +1,353 @@
+"""Validate: raw request vs the spec's schemas -> a ValidRequest, or Chroma's 400/413/415/422 (stage 3).
+
+Request bodies are checked with jsonschema-rs validators compiled once per operation at start-up.
+The spec is followed except where Chroma 1.5.9 itself differs from it (`SERVER_RELAXATIONS`), because
+the mock follows the server: those places are the known drift of the spec.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import jsonschema_rs
+import orjson
+
+from mockserver.api.spec import JsonObject, Operation, Spec
+from mockserver.errors import InvalidArgument, PayloadTooLarge, Unprocessable, UnsupportedMediaType
+from mockserver.serde.enums import enum_syntax_error, unit_variants_as_strings
+from mockserver.serde.numbers import json_float, json_int, needs_serde
+
+MAX_BODY_BYTES = 40 * 1024 * 1024
+U32_MAX = 2**32 - 1
+I64_MAX = 2**63 - 1
+
+#: Places where Chroma 1.5.9 accepts what its own spec forbids (reference section 10.3).
+SERVER_RELAXATIONS: dict[str, str] = {
+    "oneOf->anyOf": "serde untagged enums take the first variant that fits; JSON Schema oneOf "
+    "rejects an int that is also a number, and [] that fits two array variants",
+    "null metadata values": "update/upsert metadatas and update_collection.new_metadata accept null "
+    "values (delete the key)",
+    "HnswConfiguration num_threads/batch_size": "create_collection accepts these two hnsw fields",
+    "query-string integers": "limit/offset accept 0 (u32), the spec says minimum 1",
+    "stricter: integers": "integer fields refuse 1.0 (serde), JSON Schema accepts it",
+    "stricter: schema.cmek": "an enum with the single variant `gcp`, the spec says any object",
+}
+
+#: Rust integer types behind the spec's integer schemas (format, has `minimum: 0`) -> (min, max).
+#: serde rejects an out-of-range number with 422, so these bounds are added to every integer schema.
+_INTEGER_RANGES: dict[tuple[str | None, bool], tuple[int, int]] = {
+    ("int32", True): (0, 2**32 - 1),  # u32
+    ("int32", False): (-(2**31), 2**31 - 1),  # i32
+    ("int64", True): (0, 2**64 - 1),  # u64
+    ("int64", False): (-(2**63), 2**63 - 1),  # i64
+    (None, True): (0, 2**64 - 1),  # usize
+}
+
+_NULLABLE_HASHMAP_PLACES = (
+    ("UpdateCollectionRecordsPayload", "metadatas"),
+    ("UpsertCollectionRecordsPayload", "metadatas"),
+)
+
+
+@dataclass(frozen=True)
+class ValidRequest:
+    operation: Operation
+    params: dict[str, str]
+    query: dict[str, Any]
+    body: Any
+
+
+def server_schemas(spec: Spec) -> JsonObject:
+    """A copy of the spec's component schemas with SERVER_RELAXATIONS applied."""
+    schemas: JsonObject = _one_of_to_any_of(copy.deepcopy(spec.components))
+    if "HashMap" in schemas:
+        nullable = copy.deepcopy(schemas["HashMap"])
+        nullable["additionalProperties"] = {"anyOf": [{"type": "null"}, nullable["additionalProperties"]]}
+        schemas["NullableHashMap"] = nullable
+        for name, prop in _NULLABLE_HASHMAP_PLACES:
+            items = schemas.get(name, {}).get("properties", {}).get(prop, {}).get("items")
+            if items is not None:
+                _retarget(items, "#/components/schemas/HashMap", "#/components/schemas/NullableHashMap")
+        new_metadata = schemas.get("UpdateCollectionPayload", {}).get("properties", {}).get("new_metadata")
+        if new_metadata is not None:
+            _retarget(new_metadata, "#/components/schemas/HashMap", "#/components/schemas/NullableHashMap")
+    hnsw = schemas.get("HnswConfiguration", {}).get("properties")
+    if hnsw is not None:
+        for extra in ("num_threads", "batch_size"):
+            hnsw.setdefault(extra, {"type": ["integer", "null"], "minimum": 0})
+    sparse = schemas.get("SparseVector", {}).get("properties")
+    if sparse is not None:  # the tag of the new format must name this type (serde's internally tagged enum)
+        sparse.setdefault("#type", {"const": "sparse_vector"})
+    cmek = schemas.get("Schema", {}).get("properties", {}).get("cmek")
+    if cmek is not None:  # an externally tagged enum in Chroma, with one variant
+        schemas["Schema"]["properties"]["cmek"] = {
+            "anyOf": [{"type": "null"}, {"type": "object", "required": ["gcp"], "maxProperties": 1}]
+        }
+    _bound_integers(schemas)
+    return schemas
+
+
+_STRICT_INTEGER = "x-strict-integer"
+
+
+class _StrictInteger:
+    """The `x-strict-integer` keyword: a JSON number with a decimal point is not an integer to serde."""
+
+    def __init__(self, parent_schema: Any, value: Any, schema_path: Any) -> None:
+        pass
+
+    def validate(self, instance: Any) -> None:
+        if isinstance(instance, float):
+            raise ValueError(f"invalid type: floating point `{instance!r}`, expected an integer")
+
+
+def _bound_integers(node: Any) -> None:
+    """Give each integer schema the range of its Rust type (`_INTEGER_RANGES`)."""
+    if isinstance(node, dict):
+        kinds = node.get("type")
+        if kinds == "integer" or (isinstance(kinds, list) and "integer" in kinds):
+            bounds = _INTEGER_RANGES.get((node.get("format"), node.get("minimum") == 0))
+            if bounds is not None:
+                node.setdefault("minimum", bounds[0])
+                node.setdefault("maximum", bounds[1])
+            node[_STRICT_INTEGER] = True  # serde's integers refuse `1.0`, JSON Schema's accept it
+        for value in node.values():
+            _bound_integers(value)
+    elif isinstance(node, list):
+        for value in node:
+            _bound_integers(value)
+
+
+_SPEC_URI = "urn:chroma-mockserver:spec"
+
+
+def _rebase_refs(node: Any) -> Any:
+    """Point an operation schema's local `#/components/...` references at the shared registry."""
+    if isinstance(node, dict):
+        return {
+            k: (_SPEC_URI + v if k == "$ref" and isinstance(v, str) and v.startswith("#/") else _rebase_refs(v))
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_rebase_refs(v) for v in node]
+    return node
+
+
+def _one_of_to_any_of(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {("anyOf" if k == "oneOf" else k): _one_of_to_any_of(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_one_of_to_any_of(v) for v in node]
+    return node
+
+
+def _retarget(node: Any, old: str, new: str) -> None:
+    if isinstance(node, dict):
+        if node.get("$ref") == old:
+            node["$ref"] = new
+        for value in node.values():
+            _retarget(value, old, new)
+    elif isinstance(node, list):
+        for value in node:
+            _retarget(value, old, new)
+
+
+class Validator:
+    """Per-operation body validators and query-string coercers for one spec.
+
+    Body validators are compiled on an operation's first request (`lazy`, the default for the
+    shipped spec, which the test suite compiles whole): a server that is never sent a body keeps
+    about 4 MB less. `lazy=False` compiles everything now, so a spec that does not compile fails
+    at start-up (`--spec`, `--reload`) rather than on a request.
+    """
+
+    def __init__(self, spec: Spec, lazy: bool = False) -> None:
+        self._schemas = server_schemas(spec)
+        self._roots = {
+            op.operation_id: _rebase_refs(_one_of_to_any_of(op.body_schema))
+            for op in spec.operations
+            if op.body_schema is not None
+        }
+        self._registry: Any = None
+        self._bodies: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._components = spec.components
+        if not lazy:
+            for operation_id in self._roots:
+                self._body_validator(operation_id)
+        self._query: dict[str, list[tuple[str, Callable[[str], Any]]]] = {
+            op.operation_id: [
+                (p.name, _query_coercer(p.name, _deref(p.schema, spec.components)))
+                for p in op.parameters
+                if p.location == "query"
+            ]
+            for op in spec.operations
+        }
+
+    def _body_validator(self, operation_id: str) -> Any:
+        validator = self._bodies.get(operation_id)
+        if validator is None:
+            with self._lock:
+                if self._registry is None:
+                    # one registry holds the (relaxed) component schemas; each operation's validator
+                    # only references it, so the components are compiled once, not once per operation
+                    self._registry = jsonschema_rs.Registry([(_SPEC_URI, {"components": {"schemas": self._schemas}})])
+                validator = self._bodies[operation_id] = jsonschema_rs.Draft202012Validator(
+                    self._roots[operation_id],
+                    validate_formats=False,
+                    registry=self._registry,
+                    keywords={_STRICT_INTEGER: _StrictInteger},
+                )
+        return validator
+
+    def check(
+        self,
+        operation: Operation,
+        params: dict[str, str],
+        query_string: bytes,
+        content_type: str | None,
+        body: bytes,
+    ) -> ValidRequest:
+        query = self.parse_query(operation, query_string)
+        if operation.body_schema is None:
+            return ValidRequest(operation, params, query, None)
+        if content_type is not None and not is_json_media_type(content_type):
+            raise UnsupportedMediaType("Expected request with `Content-Type: application/json`")
+        if len(body) > MAX_BODY_BYTES:
+            raise PayloadTooLarge("Failed to buffer the request body: length limit exceeded")
+        data = parse_json(body)
+        validator = self._body_validator(operation.operation_id)
+        if not validator.is_valid(data):
+            assert operation.body_schema is not None
+            fixed = unit_variants_as_strings(self._components, operation.body_schema, data)
+            if fixed is not data and validator.is_valid(fixed):
+                return ValidRequest(operation, params, query, fixed)
+            errors = list(validator.iter_errors(data))
+            paths = [tuple(e.instance_path) for e in errors]
+            syntax = enum_syntax_error(self._components, operation.body_schema, _text(body), data, paths)
+            if syntax is not None:  # serde fails while parsing there: a 400, not a 422
+                raise InvalidArgument(syntax)
+            error = errors[0]
+            path = ".".join(str(p) for p in error.instance_path) or "."
+            raise Unprocessable(
+                f"Failed to deserialize the JSON body into the target type: {path}: {error.message}"
+            )
+        return ValidRequest(operation, params, query, data)
+
+    def parse_query(self, operation: Operation, query_string: bytes) -> dict[str, Any]:
+        coercers = self._query.get(operation.operation_id)
+        if not coercers or not query_string:
+            return {}
+        from urllib.parse import parse_qsl
+
+        pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+        raw = dict(pairs)
+        out: dict[str, Any] = {}
+        for name, coerce in coercers:
+            if name in raw:
+                if sum(1 for key, _ in pairs if key == name) > 1:
+                    raise InvalidArgument(f"Failed to deserialize query string: duplicate field `{name}`")
+                out[name] = coerce(raw[name])
+        return out
+
+
+_MEDIA_TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+_MEDIA_PARAMETER = rf'[ \t]*{_MEDIA_TOKEN}=(?:{_MEDIA_TOKEN}|"[^"]*")'
+_MEDIA_TYPE = re.compile(rf"({_MEDIA_TOKEN})/({_MEDIA_TOKEN})(?:;(?:{_MEDIA_PARAMETER})?)*")
+
+
+def is_json_media_type(content_type: str) -> bool:
+    """axum's check: a well-formed `application/json` or `application/<x>+json`, any parameters."""
+    match = _MEDIA_TYPE.fullmatch(content_type)
+    if match is None or match.group(1).lower() != "application":
+        return False
+    subtype, _, suffix = match.group(2).lower().partition("+")
+    return subtype == "json" or (subtype != "" and suffix == "json")
+
+
+def _text(body: bytes | str) -> str:
+    return body if isinstance(body, str) else body.decode("utf-8", errors="replace")
+
+
+def parse_json(body: bytes | str) -> Any:
+    """Parse a request body as Chroma's serde_json does. NaN/Infinity literals are errors (400).
+
+    orjson is the fast path. Its floats are correctly rounded, serde_json's are not always (see
+    `mockserver.serde.numbers`): when the body may hold a number they disagree on (`needs_serde`: a
+    few byte-string scans), it is parsed again by the stdlib parser with serde's number algorithm.
+    Bodies orjson rejects get the same second chance (a number out of range is a 400 there too)."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        if not body.strip():
+            raise InvalidArgument(
+                "Failed to parse the request body as JSON: EOF while parsing a value at line 1 column 0"
+            ) from None
+        try:
+            data = _serde_loads(body)
+            orjson.dumps(data)  # a lone surrogate escape: serde refuses it, the stdlib parser does not
+            return data
+        except (ValueError, UnicodeDecodeError, RecursionError, orjson.JSONEncodeError):
+            raise InvalidArgument(f"Failed to parse the request body as JSON: {exc}") from None
+    if not needs_serde(body if isinstance(body, bytes) else body.encode()):
+        return data
+    try:
+        return _serde_loads(body)
+    except (ValueError, RecursionError) as exc:  # NumberOutOfRange; nesting deeper than the stdlib allows
+        raise InvalidArgument(f"Failed to parse the request body as JSON: {exc}") from None
+
+
+def _serde_loads(body: bytes | str) -> Any:
+    return json.loads(body, parse_float=json_float, parse_int=json_int, parse_constant=_reject_constant)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _deref(schema: JsonObject, components: JsonObject) -> JsonObject:
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        resolved: JsonObject = components[ref.rsplit("/", 1)[1]]
+        return resolved
+    return schema
+
+
+def _query_coercer(name: str, schema: JsonObject) -> Callable[[str], Any]:
+    """Chroma parses query strings with serde: integers as u32, enums by exact variant name."""
+    if "enum" in schema:
+        variants = [str(v) for v in schema["enum"]]
+
+        def coerce_enum(value: str) -> str:
+            if value not in variants:
+                expected = ", ".join(f"`{v}`" for v in variants)
+                raise InvalidArgument(
+                    f"Failed to deserialize query string: {name}: unknown variant `{value}`, expected one of {expected}"
+                )
+            return value
+
+        return coerce_enum
+    if schema.get("type") == "integer":
+
+        def coerce_int(value: str) -> int:
+            digits = value.removeprefix("+")  # Rust's u32 parser takes one leading +
+            if not digits or not digits.isascii() or not digits.isdigit():
+                if value == "":
+                    msg = "cannot parse integer from empty string"
+                else:
+                    msg = "invalid digit found in string"
+                raise InvalidArgument(f"Failed to deserialize query string: {name}: {msg}")
+            number = int(digits)
+            if number > U32_MAX:
+                raise InvalidArgument(
+                    f"Failed to deserialize query string: {name}: number too large to fit in target type"
+                )
+            return number
+
+        return coerce_int
+    return lambda value: value

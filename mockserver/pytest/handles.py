@@ -1,0 +1,194 @@
+"""Handles (plugin stage): what `chroma_mock` yields — the in-thread mock, or a real Chroma (`--chroma-url`).
+
+Both answer the same calls (`url`, `host`, `port`, `client()`, `seed()`, `reset()`), so one test suite
+runs against either; `requests` (the journal) and `fail()` (fault injection) exist only on the mock
+and skip the test, with the reason, against a real Chroma.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+
+    from mockserver.api.app import MockApp
+    from mockserver.control.journal import Journal
+    from mockserver.pytest.server_thread import MockServer
+    from mockserver.store import Store
+
+SeedSource = Mapping[str, Any] | str | os.PathLike[str]
+
+__all__ = ["ChromaMock", "LocalMock", "RemoteChroma", "SeedSource"]
+
+
+class ChromaMock:
+    """A Chroma server for one test: the mock (`LocalMock`) or a real one (`RemoteChroma`)."""
+
+    #: True for the in-thread mock; False when the session runs against a real Chroma (--chroma-url).
+    is_mock: bool = False
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) URL: {url!r}")
+        self.url = url.rstrip("/")
+        self.host: str = parts.hostname
+        self.port: int = parts.port or (443 if parts.scheme == "https" else 80)
+        self.ssl = parts.scheme == "https"
+        #: Where relative seed paths are looked up first (the running test's folder).
+        self.base_dir: Path | None = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.url}>"
+
+    def client(self, **kwargs: Any) -> ClientAPI:
+        """A `chromadb.HttpClient` for this server; keyword arguments go to `HttpClient` (tenant, database, ...)."""
+        try:
+            import chromadb
+            from chromadb.config import Settings
+        except ImportError as exc:
+            raise ImportError(
+                "chroma_mock.client() needs the chromadb package (pip install 'chromadb==1.5.9'); "
+                "without it, send requests to chroma_mock.url with any HTTP client"
+            ) from exc
+        kwargs.setdefault("settings", Settings(anonymized_telemetry=False))
+        return chromadb.HttpClient(host=self.host, port=self.port, ssl=self.ssl, **kwargs)
+
+    def resolve(self, source: SeedSource) -> SeedSource:
+        """A relative seed path names a file next to the test if there is one, else one from the working directory."""
+        if isinstance(source, (str, os.PathLike)) and self.base_dir is not None and not Path(source).is_absolute():
+            candidate = self.base_dir / source
+            if candidate.exists():
+                return candidate
+        return source
+
+    # what each kind implements -------------------------------------------------------------
+    def reset(self) -> None:
+        """Back to an empty server (default tenant and database only)."""
+        raise NotImplementedError
+
+    def seed(self, data_or_path: SeedSource) -> None:
+        """Create tenants, databases, collections and records from a dict or a YAML/JSON file (see mockserver.control.seed)."""
+        raise NotImplementedError
+
+    @property
+    def requests(self) -> Journal:
+        """The journal of the requests the mock answered in this test (mock only)."""
+        raise NotImplementedError
+
+    def fail(
+        self,
+        operation_id: str,
+        status: int | None = 500,
+        times: int | None = 1,
+        delay: float = 0.0,
+        message: str | None = None,
+        error: str | None = None,
+        probability: float = 1.0,
+    ) -> str:
+        """Answer the next `times` calls of `operation_id` (None: every call) with a Chroma-shaped error
+        `status` after `delay` seconds (`status=None`: only the delay); return the rule id (mock only)."""
+        raise NotImplementedError
+
+
+class LocalMock(ChromaMock):
+    """The mock, served from a background thread of this process."""
+
+    is_mock = True
+
+    def __init__(self, app: MockApp, server: MockServer) -> None:
+        super().__init__(server.url)
+        self.app = app
+        self.server = server
+
+    @property
+    def store(self) -> Store:
+        """The mock's in-memory state, for direct inspection."""
+        return self.app.store
+
+    def reset(self) -> None:
+        """Empty the store, the journal and the faults; forget server errors of earlier tests."""
+        self.app.reset()
+        self.server.take_errors()
+
+    def seed(self, data_or_path: SeedSource) -> None:
+        from mockserver.control.seed import load_seed
+
+        load_seed(self.app.store, self.resolve(data_or_path))
+
+    @property
+    def requests(self) -> Journal:
+        return self.app.journal
+
+    def fail(
+        self,
+        operation_id: str,
+        status: int | None = 500,
+        times: int | None = 1,
+        delay: float = 0.0,
+        message: str | None = None,
+        error: str | None = None,
+        probability: float = 1.0,
+    ) -> str:
+        from mockserver.control.faults import FaultRule
+
+        known = {op.operation_id for op in self.app.spec.operations}
+        if operation_id not in known:
+            raise ValueError(f"unknown operation id {operation_id!r}; the spec has: {', '.join(sorted(known))}")
+        rule = FaultRule(
+            operation_id=operation_id,
+            status=status,
+            error=error,
+            delay_ms=delay * 1000.0,
+            times=times,
+            probability=probability,
+            **({} if message is None else {"message": message}),
+        )
+        return self.app.faults.add(rule)
+
+
+class RemoteChroma(ChromaMock):
+    """A real Chroma at `--chroma-url`: reset is POST /api/v2/reset, seeding goes through the REST API."""
+
+    def __init__(self, url: str, skip: Callable[[str], NoReturn]) -> None:
+        super().__init__(url)
+        self._skip = skip
+
+    def reset(self) -> None:
+        from mockserver.pytest.remote import reset
+
+        reset(self.url)
+
+    def seed(self, data_or_path: SeedSource) -> None:
+        from mockserver.pytest.remote import seed_over_http
+
+        seed_over_http(self.url, self.resolve(data_or_path))
+
+    def _mock_only(self, what: str) -> NoReturn:
+        __tracebackhide__ = True  # pytest reports the skip at the test's line
+        self._skip(
+            f"{what} needs the chroma-mockserver mock; this run targets a real Chroma at {self.url} (--chroma-url)"
+        )
+
+    @property
+    def requests(self) -> Journal:
+        __tracebackhide__ = True
+        self._mock_only("chroma_mock.requests (the request journal)")
+
+    def fail(
+        self,
+        operation_id: str,
+        status: int | None = 500,
+        times: int | None = 1,
+        delay: float = 0.0,
+        message: str | None = None,
+        error: str | None = None,
+        probability: float = 1.0,
+    ) -> str:
+        __tracebackhide__ = True
+        self._mock_only("chroma_mock.fail() (fault injection)")

@@ -1,0 +1,212 @@
+"""Auth: `--auth FILE` token authentication and simple tenant/database RBAC (a request stage between validate and the handler).
+
+The file (YAML or JSON) maps tokens to an identity, like Chroma's token authn with simple RBAC:
+
+    tokens:
+      tok-admin: {user_id: admin, tenant: "*"}                    # every tenant, every database
+      tok-alice: {user_id: alice, tenant: t1, databases: [db1]}   # tenant t1, database db1 only
+      tok-bob:   {tenant: t1}                                     # every database of t1; user_id ""
+
+`databases` defaults to `["*"]` (every database of the tenant); `user_id` defaults to "".
+
+A token arrives as `x-chroma-token: <token>` (checked first) or `Authorization: Bearer <token>`.
+Operations the spec declares without `security` (heartbeat, version, healthcheck, pre-flight-checks)
+stay open. For every other operation, in Chroma's order (after routing and body/query validation,
+before the handler):
+
+- no token, or a token not in the file: 401 `ChromaError`;
+- a `tenant`/`tenant_name` path segment other than the token's tenant, a `database` segment not among
+  its databases, `create_tenant`/`create_database` of a name it may not use, or `reset` by a token
+  that is not `tenant: "*"` with every database: 403 `ChromaError` ("Permission denied. ...");
+- record endpoints and `PUT .../collections/{uuid}` find the collection by UUID alone, so the
+  collection's own tenant and database (looked up in the store) must be allowed too (403); an
+  unknown UUID passes through to the handler's 404.
+
+`GET /api/v2/auth/identity` answers the token's identity `{"user_id", "tenant", "databases"}` as written
+in the file. Listing databases or collections is not filtered, and `GET /api/v2/collections/{crn}`
+only needs a known token (a CRN names a tenant resource, not a tenant). The admin API under
+`/__mock/` is never behind auth. Without `--auth` nothing of this runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from mockserver.api import serialize
+from mockserver.api.spec import Spec
+from mockserver.api.validate import ValidRequest
+from mockserver.errors import Forbidden, Unauthenticated
+from mockserver.store import Store
+from mockserver.store.names import parse_uuid
+
+ANY = "*"
+
+#: Operations whose `{collection_id}` is a name, or an id looked up inside the path's tenant/database.
+_SCOPED_COLLECTION_OPS = frozenset({"get_collection", "delete_collection", "get_collection_by_id"})
+
+
+@dataclass(frozen=True)
+class Identity:
+    user_id: str
+    tenant: str  # "*": every tenant
+    databases: tuple[str, ...]  # contains "*": every database of the tenant(s)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.tenant == ANY and ANY in self.databases
+
+    def allows_tenant(self, tenant: str) -> bool:
+        return self.tenant in (ANY, tenant)
+
+    def allows_database(self, database: str) -> bool:
+        return ANY in self.databases or database in self.databases
+
+    def body(self) -> dict[str, Any]:
+        return {"user_id": self.user_id, "tenant": self.tenant, "databases": list(self.databases)}
+
+    def describe(self) -> str:
+        return f"user [{self.user_id}] (tenant [{self.tenant}], databases {list(self.databases)})"
+
+
+class AuthFileError(ValueError):
+    """The auth file is missing, unreadable or not in the documented format."""
+
+
+def load_auth_file(path: str | Path) -> dict[str, Identity]:
+    """Read an auth file into token -> Identity (raises AuthFileError with a readable message)."""
+    import yaml  # only for servers started with --auth
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except (OSError, yaml.YAMLError) as exc:
+        raise AuthFileError(f"cannot read auth file {path}: {exc}") from None
+    return parse_auth(data, str(path))
+
+
+def parse_auth(data: Any, source: str = "auth file") -> dict[str, Identity]:
+    if not isinstance(data, dict) or not isinstance(data.get("tokens"), dict) or not data["tokens"]:
+        raise AuthFileError(f"{source}: expected a mapping with a non-empty `tokens:` mapping of token -> identity")
+    tokens: dict[str, Identity] = {}
+    for token, entry in data["tokens"].items():
+        if not isinstance(token, str) or not token:
+            raise AuthFileError(f"{source}: tokens must be non-empty strings, got {token!r}")
+        if not isinstance(entry, dict):
+            raise AuthFileError(f"{source}: token {token!r}: expected a mapping with `tenant` (and `databases`, `user_id`)")
+        unknown = set(entry) - {"user_id", "tenant", "databases"}
+        if unknown:
+            raise AuthFileError(f"{source}: token {token!r}: unknown keys {sorted(unknown)}")
+        tenant, user_id, databases = entry.get("tenant"), entry.get("user_id", ""), entry.get("databases", [ANY])
+        if not isinstance(tenant, str) or not tenant:
+            raise AuthFileError(f"{source}: token {token!r}: `tenant` must be a non-empty string (\"*\" for every tenant)")
+        if not isinstance(user_id, str):
+            raise AuthFileError(f"{source}: token {token!r}: `user_id` must be a string")
+        if not isinstance(databases, list) or not all(isinstance(d, str) and d for d in databases):
+            raise AuthFileError(f"{source}: token {token!r}: `databases` must be a list of names (\"*\" for every database)")
+        tokens[token] = Identity(user_id, tenant, tuple(databases))
+    return tokens
+
+
+class Auth:
+    """Checks one validated request against the token table; see the module docstring for the rules."""
+
+    def __init__(self, tokens: Mapping[str, Identity]) -> None:
+        self.tokens = dict(tokens)
+        self._spec: Spec | None = None
+        self._open: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Auth:
+        return cls(load_auth_file(path))
+
+    def check(self, spec: Spec, store: Store, request: ValidRequest, headers: Iterable[tuple[bytes, bytes]]) -> bytes | None:
+        """Raise 401/403, or return None to go on (or the body to answer, for auth/identity)."""
+        operation = request.operation
+        if operation.operation_id in self._open_operations(spec):
+            return None
+        identity = self.authenticate(headers)
+        op_id = operation.operation_id
+        if op_id == "get_user_identity":
+            return serialize.dumps(identity.body())
+        if op_id == "reset" and not identity.is_admin:
+            raise Forbidden(f"Permission denied. {identity.describe()} may not reset the server")
+        params = request.params
+        tenant = params.get("tenant", params.get("tenant_name"))
+        if tenant is not None:
+            _require_tenant(identity, tenant)
+        if "database" in params:
+            _require_database(identity, params["database"])
+        body = request.body if isinstance(request.body, dict) else {}
+        if op_id == "create_tenant" and isinstance(body.get("name"), str):
+            _require_tenant(identity, body["name"])
+        if op_id == "create_database" and isinstance(body.get("name"), str):
+            _require_database(identity, body["name"])
+        if "collection_id" in params and op_id not in _SCOPED_COLLECTION_OPS:
+            self._require_collection(identity, store, params["collection_id"])
+        return None
+
+    def authenticate(self, headers: Iterable[tuple[bytes, bytes]]) -> Identity:
+        token = _token(headers)
+        if token is None:
+            raise Unauthenticated(
+                "Unauthorized: no token. Send it as `x-chroma-token: <token>` or `Authorization: Bearer <token>`"
+            )
+        identity = self.tokens.get(token)
+        if identity is None:
+            raise Unauthenticated("Unauthorized: unknown token")
+        return identity
+
+    def _require_collection(self, identity: Identity, store: Store, collection_id: str) -> None:
+        canonical = parse_uuid(collection_id)
+        if canonical is None:
+            return  # the handler answers 400
+        with store.lock:
+            found = store.collections.by_id.get(canonical)
+            owner = None if found is None else (found.tenant, found.database)
+        if owner is None:
+            return  # the handler answers 404
+        if not identity.allows_tenant(owner[0]) or not identity.allows_database(owner[1]):
+            raise Forbidden(
+                f"Permission denied. {identity.describe()} may not access collection [{canonical}] "
+                f"of tenant [{owner[0]}], database [{owner[1]}]"
+            )
+
+    def _open_operations(self, spec: Spec) -> frozenset[str]:
+        """Operations without a security requirement in the spec (recomputed when the spec is swapped)."""
+        if spec is not self._spec:
+            default = spec.document.get("security")
+            paths = spec.document.get("paths", {})
+            open_ops = set()
+            for op in spec.operations:
+                raw = paths.get(op.path, {}).get(op.method.lower(), {})
+                security = raw.get("security", default) if isinstance(raw, dict) else default
+                if not security:
+                    open_ops.add(op.operation_id)
+            self._spec, self._open = spec, frozenset(open_ops)
+        return self._open
+
+
+def _require_tenant(identity: Identity, tenant: str) -> None:
+    if not identity.allows_tenant(tenant):
+        raise Forbidden(f"Permission denied. {identity.describe()} may not access tenant [{tenant}]")
+
+
+def _require_database(identity: Identity, database: str) -> None:
+    if not identity.allows_database(database):
+        raise Forbidden(f"Permission denied. {identity.describe()} may not access database [{database}]")
+
+
+def _token(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+    bearer = None
+    for name, value in headers:
+        if name == b"x-chroma-token":
+            token = value.decode("latin-1").strip()
+            if token:
+                return token
+        elif name == b"authorization":
+            scheme, _, rest = value.decode("latin-1").strip().partition(" ")
+            if scheme.lower() == "bearer" and rest.strip():
+                bearer = rest.strip()
+    return bearer

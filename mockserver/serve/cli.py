@@ -1,0 +1,99 @@
+"""CLI: `mockserver serve` runs the mock under uvicorn (in-memory state by default)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Sequence
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mockserver", description="A stateful mock of the Chroma 1.5.9 HTTP API")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the mock over HTTP")
+    serve.add_argument("--spec", help="OpenAPI document to serve (default: the bundled Chroma 1.5.9 spec)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-reset", action="store_true", help="answer POST /api/v2/reset with 403, as Chroma does without allow_reset")
+    serve.add_argument("--quiet", action="store_true", help="do not log one line per request")
+    serve.add_argument(
+        "--cors-origin",
+        action="append",
+        metavar="ORIGIN",
+        help="allow browser pages from ORIGIN (repeatable; '*' for any). Default: loopback origins "
+        "(http://localhost:*, 127.0.0.1, [::1])",
+    )
+    serve.add_argument("--no-cors", action="store_true", help="no CORS headers, OPTIONS answered 405 (as Chroma by default)")
+    serve.add_argument("--state-file", metavar="PATH", help="keep the state in this SQLite file across restarts")
+    serve.add_argument("--auth", metavar="FILE", help="YAML/JSON token table: require tokens, restrict tenants/databases")
+    serve.add_argument("--seed", metavar="FILE", help="YAML/JSON seed loaded at start (and on /__mock/reset)")
+    serve.add_argument("--reload", action="store_true", help="reload the spec and the seed file when they change")
+    serve.add_argument(
+        "--journal-size",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="requests kept in the journal (/__mock/journal; at most 64 MiB of bodies); 0 turns it off",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    return 2
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from mockserver.serve.standalone import Options, SetupError, build
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    if args.no_cors and args.cors_origin:
+        print("mockserver: --no-cors and --cors-origin exclude each other", file=sys.stderr)
+        return 2
+    options = Options(
+        spec=args.spec,
+        allow_reset=not args.no_reset,
+        cors_origins=args.cors_origin,
+        cors=not args.no_cors,
+        state_file=args.state_file,
+        auth_file=args.auth,
+        seed_file=args.seed,
+        reload=args.reload,
+        journal_size=args.journal_size,
+    )
+    try:
+        stack = build(options)
+    except SetupError as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
+    app = stack.app
+    print(
+        f"chroma-mockserver: Chroma 1.5.9 API ({len(app.spec.operations)} operations from {app.spec.source}) "
+        f"on http://{args.host}:{args.port}",
+        file=sys.stderr,
+        flush=True,
+    )
+    for note in stack.notes:
+        print(f"  {note}", file=sys.stderr, flush=True)
+    try:
+        uvicorn.run(
+            stack.asgi,
+            host=args.host,
+            port=args.port,
+            log_level="warning" if args.quiet else "info",
+            access_log=not args.quiet,
+            lifespan="on",
+        )
+    finally:
+        if stack.persistence is not None:
+            stack.persistence.close()  # a no-op when the lifespan shutdown already closed it
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

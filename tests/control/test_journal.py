@@ -1,0 +1,153 @@
+"""Journal: bounded, filtered, thread-safe; assertion helpers fail with a readable listing."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from mockserver.control.journal import Journal, JournalEntry, plain
+
+
+def entry(
+    operation_id: str | None, method: str = "POST", path: str = "/api/v2/x", status: int = 200, **extra: object
+) -> JournalEntry:
+    return JournalEntry(operation_id, method, path, status, extra.get("request"), extra.get("response"), 1.5, 1.0)
+
+
+def test_records_in_order_and_filters_by_operation_method_path_status() -> None:
+    journal = Journal()
+    journal.record(entry("create_collection", path="/api/v2/tenants/t/databases/d/collections"))
+    journal.record(entry("collection_add", path="/api/v2/tenants/t/databases/d/collections/c1/add", status=201))
+    journal.record(entry("collection_get", path="/api/v2/tenants/t/databases/d/collections/c1/get"))
+    journal.record(entry("heartbeat", method="GET", path="/api/v2/heartbeat"))
+    assert journal.operations() == ["create_collection", "collection_add", "collection_get", "heartbeat"]
+    assert [e.operation_id for e in journal.entries(method="get")] == ["heartbeat"]
+    assert [e.operation_id for e in journal.entries(status=201)] == ["collection_add"]
+    assert [e.operation_id for e in journal.entries(path="/api/v2/tenants/*/databases/*/collections/*/*")] == [
+        "collection_add",
+        "collection_get",
+    ]
+    assert [e.operation_id for e in journal.entries(path="/api/v2/**/add")] == ["collection_add"]
+    assert [e.operation_id for e in journal.entries(path="re:.*/c1/(get|add)")] == ["collection_add", "collection_get"]
+    assert [e.operation_id for e in journal.entries(path="/api/v2/heartbeat")] == ["heartbeat"]
+    assert [e.operation_id for e in journal.entries(limit=2)] == ["collection_get", "heartbeat"]
+    assert journal.entries(limit=0) == []
+    assert journal.calls("collection_add")[0].status == 201
+
+
+def test_bounded_drops_the_oldest_and_counts_them() -> None:
+    journal = Journal(maxlen=3)
+    for i in range(5):
+        journal.record(entry(f"op{i}"))
+    assert len(journal) == 3
+    assert journal.operations() == ["op2", "op3", "op4"]
+    assert journal.dropped == 2
+    assert journal.clear() == 3
+    assert len(journal) == 0 and journal.dropped == 0
+
+
+def test_maxlen_zero_records_nothing() -> None:
+    journal = Journal(maxlen=0)
+    journal.record(entry("heartbeat"))
+    assert not journal.enabled and len(journal) == 0
+    with pytest.raises(ValueError):
+        Journal(maxlen=-1)
+
+
+def test_entries_are_frozen_and_bodies_are_plain_json() -> None:
+    journal = Journal()
+    response = {
+        "ids": ["a"],
+        "embeddings": np.array([[1.0, 2.0]], dtype=np.float32),
+        "distances": [np.array([0.5], dtype=np.float32)],
+    }
+    journal.record(JournalEntry("collection_get", "POST", "/p", 200, {"ids": ["a"]}, response, 0.1, 2.0))
+    got = journal.last("collection_get")
+    assert got.response_body == {"ids": ["a"], "embeddings": [[1.0, 2.0]], "distances": [[0.5]]}
+    assert got.request_body == {"ids": ["a"]}
+    with pytest.raises(AttributeError):
+        got.status = 500  # type: ignore[misc]
+    assert plain({"a": 1}) == {"a": 1}
+    assert got.to_json()["operation_id"] == "collection_get"
+
+
+def test_raw_bodies_are_parsed_when_read() -> None:
+    journal = Journal()
+    journal.record_raw("collection_update", "POST", "/p", 200, b'{"ids":["a"],"n":1.5}', b"{}", 0.1, 2.0)
+    journal.record_raw(
+        "collection_add", "POST", "/p", 400, b"{not json", b'{"error":"E","message":"m"}', 0.1, 2.0, "q=1"
+    )
+    journal.record_raw(None, "GET", "/nowhere", 404, b"", b"", 0.1, 2.0)
+    update, add, missing = journal.entries()
+    assert update.request_body == {"ids": ["a"], "n": 1.5}
+    assert update.response_body == {}
+    assert (add.request_body, add.response_body, add.query) == (None, {"error": "E", "message": "m"}, "q=1")
+    assert (missing.request_body, missing.response_body) == (None, None)
+
+
+def test_assert_called_counts_and_explains() -> None:
+    journal = Journal()
+    journal.record(entry("collection_add", path="/api/v2/a/add", status=201))
+    journal.record(entry("collection_add", path="/api/v2/b/add", status=400))
+    assert len(journal.assert_called("collection_add")) == 2
+    journal.assert_called("collection_add", times=2)
+    journal.assert_called("collection_add", times=1, status=400)
+    journal.assert_not_called("collection_query")
+    with pytest.raises(AssertionError) as info:
+        journal.assert_called("collection_add", times=3)
+    message = str(info.value)
+    assert "expected collection_add to be called 3 times, but it was called 2 times" in message
+    assert "POST /api/v2/b/add -> 400 (collection_add)" in message
+    with pytest.raises(AssertionError, match="expected collection_query to be called, but it never was"):
+        journal.assert_called("collection_query")
+    with pytest.raises(AssertionError, match="called once"):
+        journal.assert_not_called("collection_add", status=201)
+
+
+def test_last_without_calls_is_an_assertion_error() -> None:
+    journal = Journal()
+    with pytest.raises(AssertionError, match="The journal is empty"):
+        journal.last()
+    journal.record(entry("heartbeat", method="GET"))
+    assert journal.last().operation_id == "heartbeat"
+    with pytest.raises(AssertionError, match="a collection_add request"):
+        journal.last("collection_add")
+
+
+def test_long_journals_show_only_the_tail_in_failures() -> None:
+    journal = Journal()
+    for i in range(30):
+        journal.record(entry(f"op{i}"))
+    with pytest.raises(AssertionError) as info:
+        journal.assert_called("missing")
+    assert "Requests recorded (30, last 20 shown):" in str(info.value)
+    assert "(op9)" not in str(info.value) and "(op29)" in str(info.value)
+
+
+def test_concurrent_recording_keeps_every_entry_up_to_the_bound() -> None:
+    journal = Journal(maxlen=10_000)
+
+    def work(n: int) -> None:
+        for i in range(1000):
+            journal.record_raw(f"t{n}", "GET", "/", 200, b"", b"", 0.0, 0.0)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(journal) == 8000
+    assert all(len(journal.calls(f"t{n}")) == 1000 for n in range(8))
+
+
+def test_body_bytes_are_bounded_oldest_first() -> None:
+    journal = Journal(maxlen=100, max_bytes=1000)
+    for i in range(10):
+        journal.record_raw("collection_add", "POST", f"/p{i}", 201, b"x" * 300, b"{}", 1.0, 0.0)
+    kept = journal.entries()
+    assert [e.path for e in kept] == ["/p7", "/p8", "/p9"]  # 3 x 302 bytes fit in 1000
+    assert journal.dropped == 7
+    journal.record_raw("collection_add", "POST", "/huge", 201, b"y" * 5000, b"{}", 1.0, 0.0)
+    assert [e.path for e in journal.entries()] == ["/huge"]  # the newest entry is always kept
