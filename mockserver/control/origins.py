@@ -98,8 +98,4 @@ def is_same_origin(origin: str, hosts: list[str]) -> bool:
     default = _DEFAULT_PORTS.get(parts.scheme.lower())
     if default is None or not parts.netloc or parts.path or parts.query:
         return False
-    return _without(parts.netloc.lower(), default) == _without(hosts[0].strip().lower(), default)
-
-
-def _without(authority: str, default_port: str) -> str:
-    return authority[: -len(default_port)] if authority.endswith(default_port) else authority
+    return parts.netloc.lower().removesuffix(default) == hosts[0].strip().lower().removesuffix(default)
