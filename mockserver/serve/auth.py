@@ -162,7 +162,10 @@ class Auth:
         return token is not None and token in self.tokens
 
     def require_admin(self, headers: Iterable[tuple[bytes, bytes]]) -> None:
-        identity = self.authenticate(headers)
+        try:
+            identity = self.authenticate(headers)
+        except Unauthenticated as exc:
+            raise Unauthenticated(f"{exc.message}. The admin API under /__mock/ needs an admin token") from None
         if not identity.is_admin:
             raise Forbidden(
                 f"Permission denied. {identity.describe()} is not an admin: the admin API under /__mock/ needs "

@@ -89,9 +89,10 @@ def build(options: Options) -> Stack:
         except AuthFileError as exc:
             raise SetupError(str(exc)) from None
         admins = sum(1 for identity in app.auth.tokens.values() if identity.is_admin)
-        stack.notes.append(
-            f"auth: {len(app.auth.tokens)} tokens from {options.auth_file}; /__mock/ needs one of the {admins} admin tokens"
+        gate = f"/__mock/ needs an admin token ({admins} in the file)" if admins else (
+            'no admin token (tenant "*", every database) in the file: /__mock/ answers only health and openapi.json'
         )
+        stack.notes.append(f"auth: {len(app.auth.tokens)} tokens from {options.auth_file}; {gate}")
     if options.state_file is not None:
         from mockserver.serve.persist import Persistence, StateFileError
 
