@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -167,3 +168,19 @@ def test_same_origin_is_the_host_and_port_of_the_host_header(origin: str, host: 
 def test_same_origin_needs_exactly_one_host() -> None:
     assert not is_same_origin("http://a:1", [])
     assert not is_same_origin("http://a:1", ["a:1", "a:1"])
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [[(b"origin", EVIL.encode()), (b"content-type", b"application/json")], [(b"content-type", b"text/plain")]],
+    ids=["foreign origin", "text/plain"],
+)
+def test_a_refused_request_is_not_read(headers: list[tuple[bytes, bytes]]) -> None:
+    """The checks look at headers only: a refused upload is never buffered."""
+
+    async def receive() -> dict[str, Any]:
+        raise AssertionError("the body of a refused request was read")
+
+    scope = {"type": "http", "method": "POST", "path": "/__mock/import", "raw_path": b"/__mock/import", "query_string": b"", "headers": headers}
+    status, _, body = asyncio.run(create_app(SPEC).handle(scope, receive))
+    assert status == 403, body
