@@ -10,7 +10,7 @@ import asyncio
 import logging
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from mockserver.control.admin import PREFIX as ADMIN_PREFIX
 from mockserver.control.admin import Admin
 from mockserver.control.faults import FaultRule, Faults, parse_prefer
 from mockserver.control.journal import Journal
+from mockserver.control.origins import OriginPolicy, refuse_foreign_origin
 from mockserver.errors import Internal, MockError, V1Gone, http_error
 from mockserver.store import Store
 
@@ -66,6 +67,9 @@ class MockApp:
         self.admin = Admin(self)
         #: `--auth` tokens (a RequestGuard: mockserver.serve.auth), checked after validation; None: all open, as local Chroma.
         self.auth: RequestGuard | None = None
+        #: Browser origins besides the server's own that may change state (admin writes, reset); `mockserver
+        #: serve` sets its CORS policy here. None: same-origin pages and non-browser clients only.
+        self.trusted_origins: OriginPolicy | None = None
         #: `--state-file` write-through log (a WriteLog: mockserver.serve.persist); None: memory only, no per-request cost.
         self.persistence: WriteLog | None = None
         #: Concurrent batchable reads (`query`) answered together, one matrix pass (mockserver.api.coalesce).
@@ -93,6 +97,11 @@ class MockApp:
         """The operationIds of the served spec, one per operation."""
         return [op.operation_id for op in self.spec.operations]
 
+    def authorize_admin(self, headers: Iterable[tuple[bytes, bytes]]) -> None:
+        """The admin API's token check: an admin token under `--auth`, nothing otherwise."""
+        if self.auth is not None:
+            self.auth.require_admin(headers)
+
     def use_spec(self, spec: Spec) -> None:
         """Serve another spec from now on (`--reload`); the state is kept."""
         routes, validator = RouteTable(spec), Validator(spec)
@@ -114,7 +123,7 @@ class MockApp:
         path = raw_path.decode("latin-1")
         if path.startswith(ADMIN_PREFIX):
             answer = await self.admin.handle(scope, receive)
-            if self.persistence is not None and scope["method"] not in ("GET", "HEAD"):
+            if self.persistence is not None and scope["method"] not in ("GET", "HEAD") and answer[0] < 400:
                 self.persistence.checkpoint()  # reset/import changed the state outside the logged path
             return answer
         if not self.journal.enabled:
@@ -166,6 +175,8 @@ class MockApp:
                 if trace is not None:
                     trace.body = body
             content_type, prefer = _headers(scope)
+            if prefer is not None and self.auth is not None and not self.auth.knows(scope["headers"]):
+                prefer = None  # under --auth only a request with a known token may force its answer
             if prefer is not None or self.faults.active:
                 forced = await self._fault(operation_id, method, path, prefer, trace)
                 if forced is not None:
@@ -179,10 +190,13 @@ class MockApp:
                 match.operation, match.params, scope.get("query_string", b""), content_type, body
             )
             if self.auth is not None:
-                identity = self.auth.check(self.spec, self.store, request, scope["headers"])
-                if identity is not None:  # auth/identity: the token's identity
-                    return 200, [_JSON], identity
+                admitted = self.auth.check(self.spec, self.store, request, scope["headers"])
+                if isinstance(admitted, bytes):  # auth/identity: the token's identity
+                    return 200, [_JSON], admitted
+                request = admitted
             operation_id = match.operation.operation_id
+            if operation_id == "reset":  # no body, so a browser page could send it from anywhere
+                refuse_foreign_origin(scope, self.trusted_origins)
             handle = HANDLERS.get(operation_id)
             if operation_id in BATCH_HANDLERS:  # a read: nothing to persist
                 reply = await self.coalescer.submit(operation_id, request)

@@ -126,7 +126,9 @@ def _update_tenant(ctx: Context, req: ValidRequest) -> Reply:
 
 @handler("list_databases")
 def _list_databases(ctx: Context, req: ValidRequest) -> Reply:
-    dbs = ctx.store.list_databases(req.params["tenant"], req.query.get("limit"), req.query.get("offset", 0))
+    dbs = ctx.store.list_databases(
+        req.params["tenant"], req.query.get("limit"), req.query.get("offset", 0), only=req.visible_databases
+    )
     return Reply(200, [serialize.database(d) for d in dbs])
 
 

@@ -16,11 +16,22 @@ from mockserver.store import Store
 
 
 class RequestGuard(Protocol):
-    """A stage between validate and the handler (`--auth`): raise to refuse, bytes to answer it, None to go on."""
+    """Token checks (`--auth`): a stage between validate and the handler, and the admin API's gate."""
 
     def check(
         self, spec: Spec, store: Store, request: ValidRequest, headers: Iterable[tuple[bytes, bytes]]
-    ) -> bytes | None: ...
+    ) -> ValidRequest | bytes:
+        """Raise to refuse; bytes to answer the request; else the request to go on with, narrowed to
+        what the caller may see (`ValidRequest.visible_databases` for operations that list)."""
+        ...
+
+    def knows(self, headers: Iterable[tuple[bytes, bytes]]) -> bool:
+        """Whether the headers carry a known token (a `Prefer` header counts only then)."""
+        ...
+
+    def require_admin(self, headers: Iterable[tuple[bytes, bytes]]) -> None:
+        """Raise 401 without a known token, 403 for a token that is not an admin (the `/__mock/` API)."""
+        ...
 
 
 class WriteLog(Protocol):

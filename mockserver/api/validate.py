@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -18,6 +17,7 @@ import jsonschema_rs
 import orjson
 
 from mockserver.api.spec import JsonObject, Operation, Spec
+from mockserver.asgi import is_json_media_type
 from mockserver.errors import InvalidArgument, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from mockserver.serde.enums import enum_syntax_error, unit_variants_as_strings
 from mockserver.serde.numbers import json_float, json_int, needs_serde
@@ -60,6 +60,8 @@ class ValidRequest:
     params: dict[str, str]
     query: dict[str, Any]
     body: Any
+    #: Set by the auth stage for operations that list databases: the names the token may see (None: all).
+    visible_databases: frozenset[str] | None = None
 
 
 def server_schemas(spec: Spec) -> JsonObject:
@@ -254,20 +256,6 @@ class Validator:
                     raise InvalidArgument(f"Failed to deserialize query string: duplicate field `{name}`")
                 out[name] = coerce(raw[name])
         return out
-
-
-_MEDIA_TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
-_MEDIA_PARAMETER = rf'[ \t]*{_MEDIA_TOKEN}=(?:{_MEDIA_TOKEN}|"[^"]*")'
-_MEDIA_TYPE = re.compile(rf"({_MEDIA_TOKEN})/({_MEDIA_TOKEN})(?:;(?:{_MEDIA_PARAMETER})?)*")
-
-
-def is_json_media_type(content_type: str) -> bool:
-    """axum's check: a well-formed `application/json` or `application/<x>+json`, any parameters."""
-    match = _MEDIA_TYPE.fullmatch(content_type)
-    if match is None or match.group(1).lower() != "application":
-        return False
-    subtype, _, suffix = match.group(2).lower().partition("+")
-    return subtype == "json" or (subtype != "" and suffix == "json")
 
 
 def _text(body: bytes | str) -> str:

@@ -14,11 +14,16 @@ documented in `admin-openapi.yaml` (served at `GET /__mock/openapi.json`):
     DELETE /__mock/faults/{id}
     GET    /__mock/health
     GET    /__mock/openapi.json
+
+Before a request is read: its route (404/405); for POST, PUT, PATCH and DELETE the cross-origin
+checks of `mockserver.control.origins` (Origin same-origin or trusted, JSON content type: 403); then,
+for every route but the OPEN ones, `Steered.authorize_admin` (under `--auth`: 401 without a known
+token, 403 for a token that is not an admin). Only then is the body read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from importlib import resources
 from typing import Any, Callable, MutableMapping, Protocol
 from urllib.parse import parse_qsl
@@ -28,12 +33,15 @@ import orjson
 from mockserver.asgi import Receive, read_body
 from mockserver.control.faults import FaultRule, Faults
 from mockserver.control.journal import Journal
+from mockserver.control.origins import STATE_CHANGING, OriginPolicy, refuse_foreign_origin, refuse_simple_request
 from mockserver.control.seed import export_state, import_state
 from mockserver.errors import JSON_HEADER, ChromaError, InvalidArgument, MockError, NotFound, http_error
 from mockserver.store import Store
 
 PREFIX = "/__mock/"
 MAX_ADMIN_BODY_BYTES = 1024 * 1024 * 1024  # imports of big snapshots are allowed
+#: First path segments open without a token under `--auth`: liveness, the route list, the dashboard's files.
+OPEN_ROUTES = frozenset({"health", "openapi.json", "ui"})
 
 Response = tuple[int, list[tuple[bytes, bytes]], bytes]
 Route = Callable[["Admin", "AdminRequest"], tuple[int, Any]]
@@ -61,6 +69,15 @@ class Steered(Protocol):
 
     def operation_ids(self) -> Collection[str]:
         """The operationIds of the served spec."""
+        ...
+
+    @property
+    def trusted_origins(self) -> OriginPolicy | None:
+        """Browser origins besides the server's own that may change state (the CORS policy's; None: none)."""
+        ...
+
+    def authorize_admin(self, headers: Iterable[tuple[bytes, bytes]]) -> None:
+        """Raise Unauthenticated/Forbidden unless `headers` carry an admin token (nothing to check without auth)."""
         ...
 
 
@@ -103,10 +120,16 @@ class Admin:
         method: str = scope["method"]
         path: str = scope["path"]
         try:
-            body = await read_body(receive, MAX_ADMIN_BODY_BYTES, "admin request body too large") if method in ("POST", "PUT", "PATCH", "DELETE") else b""
             query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
-            request = AdminRequest(method, path[len(PREFIX) :], query, body)
+            request = AdminRequest(method, path[len(PREFIX) :], query, b"")
             route = self._route(request)
+            if method in STATE_CHANGING:
+                refuse_foreign_origin(scope, self.app.trusted_origins)
+                refuse_simple_request(scope)
+            if request.rest.split("/", 1)[0] not in OPEN_ROUTES:
+                self.app.authorize_admin(scope.get("headers", ()))
+            if method in STATE_CHANGING:
+                request.raw_body = await read_body(receive, MAX_ADMIN_BODY_BYTES, "admin request body too large")
             status, payload = route(self, request)
             if isinstance(payload, bytes):
                 return status, [_JSON], payload

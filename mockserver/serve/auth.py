@@ -23,14 +23,20 @@ before the handler):
   unknown UUID passes through to the handler's 404.
 
 `GET /api/v2/auth/identity` answers the token's identity `{"user_id", "tenant", "databases"}` as written
-in the file. Listing databases or collections is not filtered, and `GET /api/v2/collections/{crn}`
-only needs a known token (a CRN names a tenant resource, not a tenant). The admin API under
-`/__mock/` is never behind auth. Without `--auth` nothing of this runs.
+in the file. Lists show only what the token may see: `list_databases` of an allowed tenant lists only
+the token's databases (filtered before `limit`/`offset`); `list_collections` and `count_collections`
+name their tenant and database in the path, which must be allowed (403), so all they show is
+allowed. `GET /api/v2/collections/{crn}` only needs a known token (a CRN names a tenant resource,
+not a tenant). A `Prefer` header counts only on a request with a known token (`knows`).
+
+The admin API under `/__mock/` asks `require_admin`: export, import, journal, faults and reset need
+a token whose identity is an admin (`tenant: "*"` with every database): 401 without a known token,
+403 for any other token. Without `--auth` nothing of this runs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -121,11 +127,13 @@ class Auth:
     def from_file(cls, path: str | Path) -> Auth:
         return cls(load_auth_file(path))
 
-    def check(self, spec: Spec, store: Store, request: ValidRequest, headers: Iterable[tuple[bytes, bytes]]) -> bytes | None:
-        """Raise 401/403, or return None to go on (or the body to answer, for auth/identity)."""
+    def check(
+        self, spec: Spec, store: Store, request: ValidRequest, headers: Iterable[tuple[bytes, bytes]]
+    ) -> ValidRequest | bytes:
+        """Raise 401/403; or the body to answer (auth/identity); or the request to go on with, lists narrowed."""
         operation = request.operation
         if operation.operation_id in self._open_operations(spec):
-            return None
+            return request
         identity = self.authenticate(headers)
         op_id = operation.operation_id
         if op_id == "get_user_identity":
@@ -145,7 +153,24 @@ class Auth:
             _require_database(identity, body["name"])
         if "collection_id" in params and op_id not in _SCOPED_COLLECTION_OPS:
             self._require_collection(identity, store, params["collection_id"])
-        return None
+        if op_id == "list_databases" and ANY not in identity.databases:
+            return replace(request, visible_databases=frozenset(identity.databases))
+        return request
+
+    def knows(self, headers: Iterable[tuple[bytes, bytes]]) -> bool:
+        token = _token(headers)
+        return token is not None and token in self.tokens
+
+    def require_admin(self, headers: Iterable[tuple[bytes, bytes]]) -> None:
+        try:
+            identity = self.authenticate(headers)
+        except Unauthenticated as exc:
+            raise Unauthenticated(f"{exc.message}. The admin API under /__mock/ needs an admin token") from None
+        if not identity.is_admin:
+            raise Forbidden(
+                f"Permission denied. {identity.describe()} is not an admin: the admin API under /__mock/ needs "
+                'a token whose identity has tenant "*" and every database'
+            )
 
     def authenticate(self, headers: Iterable[tuple[bytes, bytes]]) -> Identity:
         token = _token(headers)

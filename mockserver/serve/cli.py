@@ -25,6 +25,13 @@ def build_parser() -> argparse.ArgumentParser:
         "(http://localhost:*, 127.0.0.1, [::1])",
     )
     serve.add_argument("--no-cors", action="store_true", help="no CORS headers, OPTIONS answered 405 (as Chroma by default)")
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="NAME",
+        help="also answer requests whose Host is NAME (repeatable; '*' for any). Default: IP addresses, localhost "
+        "and the --host name; any name when bound to 0.0.0.0 or :: (then this option restricts it)",
+    )
     serve.add_argument("--state-file", metavar="PATH", help="keep the state in this SQLite file across restarts")
     serve.add_argument("--auth", metavar="FILE", help="YAML/JSON token table: require tokens, restrict tenants/databases")
     serve.add_argument("--seed", metavar="FILE", help="YAML/JSON seed loaded at start (and on /__mock/reset)")
@@ -65,6 +72,8 @@ def serve(args: argparse.Namespace) -> int:
         seed_file=args.seed,
         reload=args.reload,
         journal_size=args.journal_size,
+        host=args.host,
+        allowed_hosts=args.allowed_host,
     )
     try:
         stack = build(options)

@@ -3,8 +3,10 @@
 The ASGI stack, outermost first:
 
     Lifecycle           lifespan: starts the --reload poller, closes the state file on shutdown
+    HostCheck           403 for a `Host` the server is not meant to be reached by (mockserver.serve.hosts)
     CORSMiddleware      Starlette's; answers preflights for every path (the spec's and /__mock/)
-    MockApp             .auth (mockserver.serve.auth), .persistence (mockserver.serve.persist), .seed
+    MockApp             .auth (mockserver.serve.auth), .persistence (mockserver.serve.persist), .seed,
+                        .trusted_origins (the CORS origins: who may change state from a browser)
 
 CORS default: browser pages served from a loopback origin (`http(s)://localhost`, `127.0.0.1` or
 `[::1]`, any port) may call the mock, so a web app on a dev server (Vite on :5173, Next on :3000 ...)
@@ -28,8 +30,10 @@ from starlette.middleware.cors import CORSMiddleware
 
 from mockserver.api.app import MockApp, create_app
 from mockserver.control.journal import Journal
+from mockserver.control.origins import LOOPBACK_ORIGINS, OriginPolicy
 from mockserver.errors import MockError
 from mockserver.serve.auth import Auth, AuthFileError
+from mockserver.serve.hosts import HostCheck, HostPolicy
 from mockserver.serve.reload import Reloader
 
 if TYPE_CHECKING:
@@ -38,9 +42,6 @@ if TYPE_CHECKING:
 from mockserver.asgi import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("mockserver")
-
-#: The default CORS policy: pages from any loopback origin.
-LOOPBACK_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?"
 
 
 class SetupError(Exception):
@@ -58,6 +59,8 @@ class Options:
     seed_file: str | None = None
     reload: bool = False
     journal_size: int = 1000
+    host: str = "127.0.0.1"  # the bind address (--host): decides which Host headers are accepted
+    allowed_hosts: Sequence[str] | None = None  # --allowed-host
 
 
 @dataclass
@@ -75,13 +78,21 @@ def build(options: Options) -> Stack:
         app = create_app(options.spec, allow_reset=options.allow_reset, journal=Journal(maxlen=max(0, options.journal_size)))
     except (OSError, ValueError) as exc:  # the spec's YAML errors are ValueErrors
         raise SetupError(f"cannot load the spec {options.spec}: {exc}") from None
+    try:
+        hosts = HostPolicy.for_bind(options.host, options.allowed_hosts)
+    except ValueError as exc:
+        raise SetupError(str(exc)) from None
     stack = Stack(app, app)
     if options.auth_file is not None:
         try:
             app.auth = Auth.from_file(options.auth_file)
         except AuthFileError as exc:
             raise SetupError(str(exc)) from None
-        stack.notes.append(f"auth: {len(app.auth.tokens)} tokens from {options.auth_file}")
+        admins = sum(1 for identity in app.auth.tokens.values() if identity.is_admin)
+        gate = f"/__mock/ needs an admin token ({admins} in the file)" if admins else (
+            'no admin token (tenant "*", every database) in the file: /__mock/ answers only health and openapi.json'
+        )
+        stack.notes.append(f"auth: {len(app.auth.tokens)} tokens from {options.auth_file}; {gate}")
     if options.state_file is not None:
         from mockserver.serve.persist import Persistence, StateFileError
 
@@ -100,11 +111,12 @@ def build(options: Options) -> Stack:
     asgi: ASGIApp = app
     if options.cors:
         asgi = with_cors(app, options.cors_origins)
-        shown = "loopback origins (localhost, 127.0.0.1, [::1])" if options.cors_origins is None else ", ".join(options.cors_origins)
-        stack.notes.append(f"CORS: {shown}")
+        app.trusted_origins = OriginPolicy.loopback() if options.cors_origins is None else OriginPolicy(tuple(options.cors_origins))
+        stack.notes.append(f"CORS: {app.trusted_origins.describe()}")
     else:
         stack.notes.append("CORS: off")
-    stack.asgi = Lifecycle(asgi, stack)
+    stack.notes.append(f"Host names accepted: {hosts.describe()}")
+    stack.asgi = Lifecycle(HostCheck(asgi, hosts), stack)
     return stack
 
 

@@ -68,9 +68,12 @@ class Store:
                 check_database_segment(name)
             return self.catalog.get_database(tenant, name)
 
-    def list_databases(self, tenant: str, limit: int | None = None, offset: int = 0) -> list[Database]:
+    def list_databases(
+        self, tenant: str, limit: int | None = None, offset: int = 0, only: frozenset[str] | None = None
+    ) -> list[Database]:
+        """A page of the tenant's databases by name; `only`: just these names (paged after filtering)."""
         with self.lock:
-            return self.catalog.list_databases(tenant, limit, offset)
+            return self.catalog.list_databases(tenant, limit, offset, only)
 
     def delete_database(self, tenant: str, name: str) -> None:
         with self.lock:

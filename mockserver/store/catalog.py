@@ -67,8 +67,11 @@ class Catalog:
             raise NotFound(f"Database [{name}] not found. Are you sure it exists?")
         return db
 
-    def list_databases(self, tenant: str, limit: int | None, offset: int) -> list[Database]:
-        found = sorted((db for (t, _), db in self.databases.items() if t == tenant), key=lambda d: d.name)
+    def list_databases(self, tenant: str, limit: int | None, offset: int, only: frozenset[str] | None = None) -> list[Database]:
+        found = sorted(
+            (db for (t, name), db in self.databases.items() if t == tenant and (only is None or name in only)),
+            key=lambda d: d.name,
+        )
         end = None if limit is None else offset + limit
         return found[offset:end]
 

@@ -19,6 +19,7 @@ from mockserver.control.journal import Journal
 
 BASE = "/api/v2/tenants/default_tenant/databases/default_database"
 SPEC = load_spec()
+JSON_CT = {"content-type": "application/json"}  # every admin POST says JSON, even without a body
 
 
 @pytest.fixture()
@@ -260,14 +261,14 @@ def test_reset_clears_state_journal_and_faults_or_only_some(client: TestClient, 
     }
     assert client.get(f"{BASE}/collections_count").json() == 0
     assert len(app.faults) == 1
-    assert client.post("/__mock/reset").json() == {"store": True, "journal": True, "faults": True}
+    assert client.post("/__mock/reset", headers=JSON_CT).json() == {"store": True, "journal": True, "faults": True}
     assert len(app.faults) == 0 and len(app.journal) == 0
     assert client.post("/__mock/reset", json={"store": "yes"}).status_code == 400
 
 
 def test_reset_reloads_the_apps_seed(client: TestClient, app: MockApp) -> None:
     app.seed = {"collections": [{"name": "seeded", "records": [{"id": "r1", "document": "hello"}]}]}
-    client.post("/__mock/reset")
+    client.post("/__mock/reset", headers=JSON_CT)
     cid = client.get(f"{BASE}/collections/seeded").json()["id"]
     assert client.get(f"{BASE}/collections/{cid}/count").json() == 1
 
@@ -293,7 +294,7 @@ def test_export_import_round_trip_over_http(client: TestClient) -> None:
     snapshot = client.get("/__mock/export").json()
     records = snapshot["collections"][0]["records"]
     assert records["embeddings"] == [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]  # float32, written shortest
-    client.post("/__mock/reset")
+    client.post("/__mock/reset", headers=JSON_CT)
     assert client.get("/api/v2/tenants/acme").status_code == 404
     assert client.post("/__mock/import", json=snapshot).json() == {
         "tenants": 1,
@@ -318,8 +319,8 @@ def test_bad_import_is_400_and_changes_nothing(client: TestClient) -> None:
     response = client.post("/__mock/import", json={"collections": [{"name": "fine"}, {"name": "no"}]})
     assert response.status_code == 400 and response.json()["error"] == "InvalidArgumentError"
     assert "collections[1]" in response.json()["message"]
-    assert client.post("/__mock/import", content=b"[1,2]").status_code == 400
-    assert client.post("/__mock/import", content=b"{nope").status_code == 400
+    assert client.post("/__mock/import", content=b"[1,2]", headers=JSON_CT).status_code == 400
+    assert client.post("/__mock/import", content=b"{nope", headers=JSON_CT).status_code == 400
     assert client.get("/__mock/export").json() == before
 
 

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.errors import Unauthenticated
+from mockserver.api.spec import load_spec
+from mockserver.api.validate import ValidRequest
+from mockserver.errors import Forbidden, Unauthenticated
 from mockserver.serve.auth import Auth, AuthFileError, Identity, load_auth_file, parse_auth
+from mockserver.store import Store
 
 
 def test_defaults_and_wildcards() -> None:
@@ -60,3 +63,44 @@ def test_token_headers() -> None:
     for headers in ([], [(b"authorization", b"Basic dG9r")], [(b"authorization", b"Bearer")], [(b"x-chroma-token", b"")]):
         with pytest.raises(Unauthenticated):
             auth.authenticate(headers)
+
+
+TOKENS = {
+    "root": Identity("r", "*", ("*",)),
+    "ops": Identity("o", "*", ("db1",)),
+    "team": Identity("t", "acme", ("db1", "db3")),
+    "acme": Identity("a", "acme", ("*",)),
+}
+
+
+def test_only_an_admin_token_passes_the_admin_gate() -> None:
+    auth = Auth(TOKENS)
+    auth.require_admin([(b"authorization", b"Bearer root")])
+    auth.require_admin([(b"x-chroma-token", b"root")])
+    for name in ("ops", "team", "acme"):
+        with pytest.raises(Forbidden, match="is not an admin"):
+            auth.require_admin([(b"x-chroma-token", name.encode())])
+    with pytest.raises(Unauthenticated):
+        auth.require_admin([])
+
+
+def test_knows_tokens() -> None:
+    auth = Auth(TOKENS)
+    assert auth.knows([(b"x-chroma-token", b"team")])
+    assert not auth.knows([(b"x-chroma-token", b"nope")]) and not auth.knows([])
+
+
+def test_list_databases_is_narrowed_to_the_tokens_databases() -> None:
+    spec = load_spec()
+    operation = next(op for op in spec.operations if op.operation_id == "list_databases")
+    request = ValidRequest(operation, {"tenant": "acme"}, {}, None)
+    auth = Auth(TOKENS)
+
+    def visible(name: str) -> frozenset[str] | None:
+        admitted = auth.check(spec, Store(), request, [(b"x-chroma-token", name.encode())])
+        assert isinstance(admitted, ValidRequest)
+        return admitted.visible_databases
+
+    assert visible("root") is None and visible("acme") is None
+    assert visible("team") == frozenset({"db1", "db3"})
+    assert visible("ops") == frozenset({"db1"})
