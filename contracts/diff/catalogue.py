@@ -209,7 +209,9 @@ def _missing_and_system() -> dict[str, Steps]:
             Request("create_database", DB[:1], {"name": "listing"}),
             *(Request("create_collection", LISTING, {"name": name}) for name in ("list-a", "list-b", "list-c")),
             Request("list_collections", LISTING), Request("count_collections", LISTING),
-            Request("list_collections", LISTING, query=(("limit", 1), ("offset", 1))),
+            # both Chroma and the mock list by collection id (random): only pages with a set outcome are compared
+            Request("list_collections", LISTING, query=(("limit", 10), ("offset", 0))),
+            Request("list_collections", LISTING, query=(("limit", 1), ("offset", 3))),
             Request("list_databases", DB[:1]),
         ),  # fmt: skip
         "collections/fork-and-status": (

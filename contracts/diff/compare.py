@@ -155,6 +155,6 @@ def general_path(operation_id: str, path: str) -> str:
     """The path a finding is grouped by: list indices, record ids, names and user metadata keys as `*`."""
     path = re.sub(r"\[\d+\]", "[*]", path)
     path = re.sub(r"(\.records)" + _COMPONENT, r"\1[*]", path)
-    if operation_id in _KEYED_LISTS:
+    if operation_id in _KEYED_LISTS and path not in ("$.error", "$.message"):
         path = re.sub(r"^\$" + _COMPONENT, "$[*]", path)
     return re.sub(r"(\.metadata|\.new_metadata)(\.|\[).*$", r"\1.*", path)
