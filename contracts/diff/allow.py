@@ -28,6 +28,10 @@ from contracts.diff.model import KINDS, SOURCES, Finding
 from contracts.drift import ANY, DriftFileError, _as_list, _regex, _strings
 
 
+#: The allowlist shipped for a diff of `chroma run` 1.5.9 (base) against the bundled mock (candidate).
+MOCK_VS_CHROMA = Path(__file__).parent / "allow" / "mock-vs-chroma-1.5.9.yaml"
+
+
 class AllowFileError(DriftFileError):
     """The allowlist is malformed; the message names the entry and the field."""
 
