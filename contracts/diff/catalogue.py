@@ -209,7 +209,7 @@ def _missing_and_system() -> dict[str, Steps]:
             Request("create_database", DB[:1], {"name": "listing"}),
             *(Request("create_collection", LISTING, {"name": name}) for name in ("list-a", "list-b", "list-c")),
             Request("list_collections", LISTING), Request("count_collections", LISTING),
-            # both Chroma and the mock list by collection id (random): only pages with a set outcome are compared
+            # Chroma (and the mock) list by collection id, which is random: a page is compared by its size
             Request("list_collections", LISTING, query=(("limit", 10), ("offset", 0))),
             Request("list_collections", LISTING, query=(("limit", 1), ("offset", 3))),
             Request("list_databases", DB[:1]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
@@ -13,9 +14,11 @@ import pytest
 
 from contracts.cli import main
 from contracts.diff.allow import parse_allow
+from contracts.diff.compare import compare, general_path
 from contracts.diff.engine import run_diff
-from contracts.diff.model import DiffOptions, DiffResult, Finding
+from contracts.diff.model import Answer, DiffOptions, DiffResult, Finding, Request
 from contracts.diff.report import markdown, summary, write_json, write_junit, write_markdown
+from contracts.diff.sides import Side, SideError, parse_side
 from mockserver.api.app import create_app
 from mockserver.control.faults import FaultRule, Faults
 
@@ -158,3 +161,45 @@ def test_cli_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     assert main(["diff", "--base-mock", "--candidate", "mock:cloud", "-q"]) == 2
     assert "no profile 'cloud'" in capsys.readouterr().err
     assert main(["diff", "--base-mock", "--candidate", "http://127.0.0.1:9", "-q", "--request-timeout", "2"]) == 2
+
+
+# comparison and the sandbox guard, without a server ---------------------------------------------
+def _answer(status: int, body: Any) -> Answer:
+    return Answer(status, body, json.dumps(body), "", "{}")
+
+
+def test_floats_compare_with_float32_tolerance_and_records_without_order() -> None:
+    base = {"ids": ["a", "b"], "documents": ["x", "y"], "embeddings": [[0.1, 0.2], [0.3, 0.4]], "include": ["documents"]}
+    candidate = {"ids": ["b", "a"], "documents": ["y", "x"], "embeddings": [[0.30000001192092896, 0.4],
+                 [0.1, 0.2000000029802322]], "include": ["documents"]}  # fmt: skip
+    assert compare("collection_get", _answer(200, base), _answer(200, candidate)) == ()
+    candidate["documents"] = ["y", "X"]
+    (changed,) = compare("collection_get", _answer(200, base), _answer(200, candidate))
+    assert (changed.kind, changed.path, changed.base, changed.candidate) == ("value-changed", "$.records.a.document", "x", "X")
+    assert general_path("collection_get", changed.path) == "$.records[*].document"
+
+
+def test_int_against_float_is_a_type_change_and_a_query_row_keeps_its_distances() -> None:
+    assert compare("get_collection", _answer(200, {"n": 2}), _answer(200, {"n": 2.0}))[0].kind == "type-changed"
+    row = {"ids": [["a", "b"]], "distances": [[0.5, 0.5]]}
+    swapped = {"ids": [["b", "a"]], "distances": [[0.5, 0.5000001]]}
+    assert compare("collection_query", _answer(200, row), _answer(200, swapped)) == ()  # a tie, in another order
+    moved = {"ids": [["a", "b"]], "distances": [[0.5, 0.6]]}
+    assert [d.path for d in compare("collection_query", _answer(200, row), _answer(200, moved))] == [
+        "$.rows[0].records.b.distance"
+    ]
+    errors = compare("get_tenant", _answer(404, {"error": "NotFoundError", "message": "m"}),
+                     _answer(404, {"error": "TenantNotFound", "message": "m"}))  # fmt: skip
+    assert [d.kind for d in errors] == ["error-type"]
+
+
+def test_a_side_refuses_requests_outside_its_sandbox_and_rate_limits() -> None:
+    side = Side(parse_side("base", "mock", "local"), DiffOptions(base="mock", candidate="mock", rate_limit="40/s"))
+    with pytest.raises(SideError, match="outside the sandbox"):
+        side.send(Request("get_tenant", (("tenant_name", "default_tenant"),)))
+    with pytest.raises(SideError, match="allow-destructive"):
+        side.send(Request("reset"))
+    began = time.monotonic()
+    answers = [side.send(Request("heartbeat")) for _ in range(60)]
+    assert time.monotonic() - began >= 0.4 and {a.status for a in answers} == {200}
+    assert answers[0].body == {"nanosecond heartbeat": "<clock>"}
