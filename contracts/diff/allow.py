@@ -1,18 +1,18 @@
 """Diff allowlist: `--allow FILE`, the differences a team has accepted (same matcher style as the drift files).
 
-    allow:
-      - id: version-string            # unique
-        reason: the upgrade changes the version, as it should   # one line
-        match:                        # one matcher or a list (OR-ed); every field given must hold
-          operations: [version]       # operationIds ("*" = any)
-          kinds: [value-changed]      # difference kinds (status, error-type, field-missing, ...)
-          path: '^\\$$'               # regex on the grouped JSON path
-          status: [200]               # either side's status
-          sources: [catalogue]        # scenario, catalogue, generated
-          sequence: '^names/'         # regex on a sequence name the finding was seen in
-          message: 'error .* ->'      # regex on the finding's one-line summary
-          base: 'InvalidArgument'     # regex on the base response text
-          candidate: 'NotFound'       # regex on the candidate response text
+allow:
+  - id: version-string            # unique
+    reason: the upgrade changes the version, as it should   # one line
+    match:                        # one matcher or a list (OR-ed); every field given must hold
+      operations: [version]       # operationIds ("*" = any)
+      kinds: [value-changed]      # difference kinds (status, error-type, field-missing, ...)
+      path: '^\\$$'               # regex on the grouped JSON path
+      status: [200]               # either side's status
+      sources: [catalogue]        # scenario, catalogue, generated
+      sequence: '^names/'         # regex on a sequence name the finding was seen in
+      message: 'error .* ->'      # regex on the finding's one-line summary
+      base: 'InvalidArgument'     # regex on the base response text
+      candidate: 'NotFound'       # regex on the candidate response text
 """
 
 from __future__ import annotations
@@ -22,11 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from contracts.diff.model import KINDS, SOURCES, Finding
-from contracts.drift import ANY, DriftFileError, _as_list, _regex, _strings
-
+from contracts.drift import ANY, DriftFileError, _as_list, _regex, _strings, read_yaml
 
 #: The allowlist shipped for a diff of `chroma run` 1.5.9 (base) against the bundled mock (candidate).
 MOCK_VS_CHROMA = Path(__file__).parent / "allow" / "mock-vs-chroma-1.5.9.yaml"
@@ -87,12 +84,7 @@ def load_allow(path: str | Path | None) -> AllowList:
     """Read an allowlist (YAML); no path: the empty list (every difference counts)."""
     if path is None:
         return AllowList("-", ())
-    with open(path, encoding="utf-8") as fh:
-        try:
-            data = yaml.safe_load(fh)
-        except yaml.YAMLError as exc:
-            raise AllowFileError(f"{path}: not valid YAML: {exc}") from None
-    return parse_allow(data, str(path))
+    return parse_allow(read_yaml(path, AllowFileError), str(path))
 
 
 _KEYS = {"operations", "kinds", "status", "sources", "path", "sequence", "message", "base", "candidate"}

@@ -190,33 +190,39 @@ def _missing_and_system() -> dict[str, Steps]:
         "missing/collection-by-name": (db("get_collection", collection_id="never-created"),),
         "missing/collection-by-id": (db("get_collection_by_id", collection_id=MISSING_ID),),
         "missing/records-of-missing-collection": (
-            Request("collection_get", (*DB, *absent), {}), Request("collection_count", (*DB, *absent)),
+            Request("collection_get", (*DB, *absent), {}),
+            Request("collection_count", (*DB, *absent)),
             Request("collection_add", (*DB, *absent), {"ids": ["x"], "embeddings": [[1.0]]}),
-        ),  # fmt: skip
-        "missing/invalid-uuid": (db("collection_get", {}, collection_id="not-a-uuid"),
-                                 db("collection_count", collection_id="not-a-uuid")),  # fmt: skip
+        ),
+        "missing/invalid-uuid": (
+            db("collection_get", {}, collection_id="not-a-uuid"),
+            db("collection_count", collection_id="not-a-uuid"),
+        ),
         "missing/delete-collection": (db("delete_collection", collection_id="never-created"),),
         "missing/database": (
             Request("get_database", (("tenant", "$tenant"), ("database", "nope"))),
             Request("list_collections", (("tenant", "$tenant"), ("database", "nope"))),
             Request("create_collection", (("tenant", "$tenant"), ("database", "nope")), {"name": "inside"}),
-        ),  # fmt: skip
+        ),
         "missing/tenant": (
             Request("get_tenant", (("tenant_name", "$tenant-missing"),)),
             Request("list_databases", (("tenant", "$tenant-missing"),)),
-        ),  # fmt: skip
+        ),
         "collections/list-and-count": (
             Request("create_database", DB[:1], {"name": "listing"}),
             *(Request("create_collection", LISTING, {"name": name}) for name in ("list-a", "list-b", "list-c")),
-            Request("list_collections", LISTING), Request("count_collections", LISTING),
+            Request("list_collections", LISTING),
+            Request("count_collections", LISTING),
             # Chroma (and the mock) list by collection id, which is random: a page is compared by its size
             Request("list_collections", LISTING, query=(("limit", 10), ("offset", 0))),
             Request("list_collections", LISTING, query=(("limit", 1), ("offset", 3))),
             Request("list_databases", DB[:1]),
-        ),  # fmt: skip
+        ),
         "collections/fork-and-status": (
-            *seeded("fork"), rec("fork_collection", {"new_name": "forked"}), rec("indexing_status"),
-        ),  # fmt: skip
+            *seeded("fork"),
+            rec("fork_collection", {"new_name": "forked"}),
+            rec("indexing_status"),
+        ),
         "collections/search": (*seeded("search"), rec("collection_search", {"searches": [{}]})),
         "system/heartbeat-version": (Request("heartbeat"), Request("version"), Request("healthcheck")),
         "system/pre-flight-identity": (Request("pre_flight_checks"), Request("get_user_identity")),

@@ -65,7 +65,9 @@ def add_parser(commands: Any, header_type: Any) -> None:
     diff.add_argument("--ignore-version", action="store_true", help="do not report the version string changing")
     diff.add_argument("--allow", type=Path, metavar="FILE", help="accepted differences (YAML, see contracts/README.md)")
     diff.add_argument("--report", type=Path, metavar="PATH", help="write a Markdown report")
-    diff.add_argument("--junit", type=Path, metavar="PATH", help="write a JUnit XML report (one testcase per operation)")
+    diff.add_argument(
+        "--junit", type=Path, metavar="PATH", help="write a JUnit XML report (one testcase per operation)"
+    )
     diff.add_argument("--json", type=Path, metavar="PATH", help="write the whole result as JSON")
     diff.add_argument("-q", "--quiet", action="store_true", help="no progress output")
 

@@ -136,20 +136,12 @@ def diff_values(base: Any, candidate: Any, path: str, found: list[Difference]) -
         found.append(Difference("value-changed", path, base, candidate))
 
 
+_JSON_TYPES: dict[type, str] = {type(None): "null", bool: "boolean", int: "int", float: "float", str: "string",
+                                list: "array", dict: "object"}  # fmt: skip
+
+
 def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "float"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object" if isinstance(value, dict) else type(value).__name__
+    return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
 def _close(a: float, b: float) -> bool:

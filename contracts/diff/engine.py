@@ -12,7 +12,7 @@ from contracts.diff.allow import AllowList, load_allow
 from contracts.diff.catalogue import catalogue
 from contracts.diff.compare import compare, general_path
 from contracts.diff.generated import generate
-from contracts.diff.model import Answer, CaseDiff, DiffOptions, DiffResult, Difference, Finding, OperationDiff
+from contracts.diff.model import Answer, CaseDiff, Difference, DiffOptions, DiffResult, Finding, OperationDiff
 from contracts.diff.replay import NullProgress, Progress, Sequence, SequenceRun, in_parallel, replay
 from contracts.diff.sides import Side, parse_side
 from contracts.model import RunOptions
@@ -25,7 +25,10 @@ _NOT_SENT = "not sent: the sequence stopped earlier on this side"
 
 
 def run_diff(
-    options: DiffOptions, base_app: Any | None = None, candidate_app: Any | None = None, progress: Progress | None = None
+    options: DiffOptions,
+    base_app: Any | None = None,
+    candidate_app: Any | None = None,
+    progress: Progress | None = None,
 ) -> DiffResult:
     """Replay the same sequences on `options.base` and `options.candidate`, and report what differs."""
     progress = progress or NullProgress()
@@ -175,7 +178,9 @@ def group(cases: list[CaseDiff], allow: AllowList) -> tuple[Finding, ...]:
     return tuple(findings)
 
 
-def operation_stats(operations: list[str], cases: list[CaseDiff], findings: tuple[Finding, ...]) -> tuple[OperationDiff, ...]:
+def operation_stats(
+    operations: list[str], cases: list[CaseDiff], findings: tuple[Finding, ...]
+) -> tuple[OperationDiff, ...]:
     allowed_keys = {f.key for f in findings if f.allowed_by is not None}
     totals: Counter[str] = Counter()
     differing: Counter[str] = Counter()

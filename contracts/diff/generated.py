@@ -37,7 +37,9 @@ class GeneratedOperation:
     cases: tuple[Request, ...]
 
 
-def generate(document: JsonObject, operations: Iterable[str], max_examples: int, seed_value: int) -> list[GeneratedOperation]:
+def generate(
+    document: JsonObject, operations: Iterable[str], max_examples: int, seed_value: int
+) -> list[GeneratedOperation]:
     """Generate every operation's cases (positive, then negative), deduplicated, in a reproducible order."""
     schema = schemathesis.openapi.from_dict(document)
     found: list[GeneratedOperation] = []

@@ -63,26 +63,17 @@ def replay(
     progress.started(source, len(sequences))
     began = time.monotonic()
     before = {side.spec.role: side.calls for side in sides}
-    results: tuple[dict[str, SequenceRun], dict[str, SequenceRun]] = ({}, {})
-    failures: list[BaseException] = []
 
-    def work(side: Side, into: dict[str, SequenceRun]) -> None:
-        try:
-            for done, sequence in enumerate(sequences, 1):
-                into[sequence.name] = run_sequence(side, sequence)
-                progress.advanced(source, side.spec.role, done, len(sequences))
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
-            failures.append(exc)
+    def work(side: Side) -> dict[str, SequenceRun]:
+        runs: dict[str, SequenceRun] = {}
+        for done, sequence in enumerate(sequences, 1):
+            runs[sequence.name] = run_sequence(side, sequence)
+            progress.advanced(source, side.spec.role, done, len(sequences))
+        return runs
 
-    threads = [threading.Thread(target=work, args=(side, into), daemon=True) for side, into in zip(sides, results)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise failures[0]
+    base, candidate = in_parallel(sides, work)
     progress.finished(source, time.monotonic() - began, {s.spec.role: s.calls - before[s.spec.role] for s in sides})
-    return results
+    return base, candidate
 
 
 def run_sequence(side: Side, sequence: Sequence) -> SequenceRun:

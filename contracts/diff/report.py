@@ -193,9 +193,13 @@ def write_junit(result: DiffResult, path: Path) -> None:
             ET.SubElement(case, "skipped", message="not called")
         allowed = [f for f in result.allowed if f.operation_id == operation.operation_id]
         if allowed:
-            ET.SubElement(case, "system-out").text = "\n".join(f"allowed by {f.allowed_by}: {f.summary}" for f in allowed)
+            ET.SubElement(case, "system-out").text = "\n".join(
+                f"allowed by {f.allowed_by}: {f.summary}" for f in allowed
+            )
     for error in result.errors:
-        ET.SubElement(ET.SubElement(suite, "testcase", classname="contracts.diff", name="harness"), "error", message=error)
+        ET.SubElement(
+            ET.SubElement(suite, "testcase", classname="contracts.diff", name="harness"), "error", message=error
+        )
     tree = ET.ElementTree(suite)
     ET.indent(tree)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -30,7 +30,9 @@ ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message],
 def rewriting(app: ASGIApp, rewrite: Callable[[str, Any], Any]) -> ASGIApp:
     """An ASGI wrapper that lets `rewrite(path, json_body)` change every JSON response of `app`."""
 
-    async def wrapped(scope: Scope, receive: Callable[[], Awaitable[Message]], send: Callable[[Message], Awaitable[None]]) -> None:
+    async def wrapped(
+        scope: Scope, receive: Callable[[], Awaitable[Message]], send: Callable[[Message], Awaitable[None]]
+    ) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
@@ -169,13 +171,23 @@ def _answer(status: int, body: Any) -> Answer:
 
 
 def test_floats_compare_with_float32_tolerance_and_records_without_order() -> None:
-    base = {"ids": ["a", "b"], "documents": ["x", "y"], "embeddings": [[0.1, 0.2], [0.3, 0.4]], "include": ["documents"]}
+    base = {
+        "ids": ["a", "b"],
+        "documents": ["x", "y"],
+        "embeddings": [[0.1, 0.2], [0.3, 0.4]],
+        "include": ["documents"],
+    }
     candidate = {"ids": ["b", "a"], "documents": ["y", "x"], "embeddings": [[0.30000001192092896, 0.4],
                  [0.1, 0.2000000029802322]], "include": ["documents"]}  # fmt: skip
     assert compare("collection_get", _answer(200, base), _answer(200, candidate)) == ()
     candidate["documents"] = ["y", "X"]
     (changed,) = compare("collection_get", _answer(200, base), _answer(200, candidate))
-    assert (changed.kind, changed.path, changed.base, changed.candidate) == ("value-changed", "$.records.a.document", "x", "X")
+    assert (changed.kind, changed.path, changed.base, changed.candidate) == (
+        "value-changed",
+        "$.records.a.document",
+        "x",
+        "X",
+    )
     assert general_path("collection_get", changed.path) == "$.records[*].document"
 
 

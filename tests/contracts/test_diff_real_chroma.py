@@ -12,8 +12,11 @@ from contracts.diff.model import DiffOptions
 from contracts.diff.report import summary
 from contracts.diff.sides import Side, parse_side
 
+
 def test_real_chroma_against_the_mock_differs_only_where_documented(contracts_chroma_url: str) -> None:
-    options = DiffOptions(base=contracts_chroma_url, candidate="mock", max_examples=2, seed=7, allow_file=MOCK_VS_CHROMA)
+    options = DiffOptions(
+        base=contracts_chroma_url, candidate="mock", max_examples=2, seed=7, allow_file=MOCK_VS_CHROMA
+    )
     result = run_diff(options)
     assert result.same, summary(result)
     assert result.cases > 450 and dict(result.per_source)["catalogue"] > 300
