@@ -44,6 +44,8 @@ def run_diff(
     every = sides[0].target.operation_ids()
     skipped = set(deselected(sides[0].target, selection))
     operations = [op for op in every if op not in skipped and op in sides[1].target.operation_ids()]
+    for side in sides:
+        side.selected = tuple(operations)
     seed = options.seed if options.seed is not None else secrets.randbelow(2**31)
     errors: list[str] = []
     notes = [f"sandboxes: base tenant {sides[0].sandbox.tenant!r}, candidate tenant {sides[1].sandbox.tenant!r}"]

@@ -102,7 +102,8 @@ class _Recorder:
 
 
 def _run_scenario(side: Side, scenario: Scenario, run: SequenceRun) -> None:
-    operations = side.target.operation_ids()
+    every = side.target.operation_ids()
+    operations = {op: every[op] for op in side.selected} if side.selected is not None else every
     steps = Steps(_Recorder(side, operations, run), side.sandbox)
     steps.name = f"sc-{scenario.name}"  # the same name on both sides (each in its own sandbox)
     try:

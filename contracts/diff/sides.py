@@ -99,6 +99,7 @@ class Side:
         self._lock = threading.Lock()
         self.calls = 0
         self.resets = 0
+        self.selected: tuple[str, ...] | None = None  # the operations the diff replays (None: all)
 
     @property
     def label(self) -> str:
