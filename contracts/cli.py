@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from contracts.diff.cli import add_parser as add_diff_parser
+from contracts.diff.cli import main as diff_main
 from contracts.drift import DriftFileError, load_drift
 from contracts.model import GENERATED_PHASES, RunOptions
 from contracts.report import ConsoleProgress, summary, write_junit, write_markdown
@@ -100,6 +102,7 @@ def parser() -> argparse.ArgumentParser:
 
     drift = commands.add_parser("drift", help="list the known-drift entries")
     drift.add_argument("--drift", type=Path, help="known-drift file (default: the bundled one)")
+    add_diff_parser(commands, _header)
     return root
 
 
@@ -133,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "drift":
         return _list_drift(args.drift)
+    if args.command == "diff":
+        return diff_main(args)
     from contracts.run import NullProgress, run
 
     options = options_from(args)

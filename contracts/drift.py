@@ -92,12 +92,16 @@ def default_drift_path() -> Path:
 def load_drift(path: str | Path | None = None) -> DriftList:
     """Read a drift file (YAML); by default the one for Chroma 1.5.9 bundled with this package."""
     source = Path(path) if path is not None else default_drift_path()
+    return parse_drift(read_yaml(source, DriftFileError), str(source))
+
+
+def read_yaml(source: str | Path, error: type[ValueError]) -> Any:
+    """A YAML file's data; malformed YAML raises `error` naming the file (missing files raise OSError)."""
     with open(source, encoding="utf-8") as fh:
         try:
-            data = yaml.safe_load(fh)
+            return yaml.safe_load(fh)
         except yaml.YAMLError as exc:
-            raise DriftFileError(f"{source}: not valid YAML: {exc}") from None
-    return parse_drift(data, str(source))
+            raise error(f"{source}: not valid YAML: {exc}") from None
 
 
 def parse_drift(data: Any, source: str = "<memory>") -> DriftList:

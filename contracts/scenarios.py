@@ -231,7 +231,7 @@ def missing_collection_404(s: Steps) -> None:
             s.call(operation_id, body, expect=404, collection=missing)
     for operation_id in ("get_collection", "delete_collection"):
         if operation_id in s.caller.operations:
-            s.call(operation_id, expect=404, collection=f"missing-{secrets.token_hex(4)}")
+            s.call(operation_id, expect=404, collection=f"{s.name}-missing")
 
 
 def deleted_collection_404(s: Steps) -> None:
