@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 import httpx
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
@@ -20,7 +21,7 @@ BASE = "/api/v2/tenants/default_tenant/databases/default_database"
 
 
 def wait(driver: WebDriver, condition: Callable[[WebDriver], T], timeout: float = 10) -> T:
-    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(condition)
+    return WebDriverWait(driver, timeout, poll_frequency=0.05, ignored_exceptions=[StaleElementReferenceException]).until(condition)
 
 
 def open_page(driver: WebDriver, url: str, view: str = "data") -> None:
@@ -29,7 +30,11 @@ def open_page(driver: WebDriver, url: str, view: str = "data") -> None:
 
 
 def texts(driver: WebDriver, css: str) -> list[str]:
-    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, css)]
+    """The visible texts of the matching elements, read at once (the page re-renders lists as it polls)."""
+    found: list[str] = driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map((e) => e.innerText.trim())", css
+    )
+    return found
 
 
 def fill(element: WebElement, value: str) -> None:
@@ -92,3 +97,112 @@ def test_data_view_shows_the_seeded_collection_pages_filters_and_queries(
     browser.find_element(By.ID, "apply-filter").click()
     flash = wait(browser, lambda d: d.find_element(By.ID, "flash") if d.find_element(By.ID, "flash").is_displayed() else None)
     assert "where is not JSON" in flash.text
+
+
+def test_journal_shows_another_clients_request_live_filters_and_expands(
+    browser: WebDriver, served: tuple[MockApp, str], artifacts: Path
+) -> None:
+    app, url = served
+    open_page(browser, url, "journal")
+    wait(browser, lambda d: "No request recorded yet." in d.find_element(By.ID, "journal").text)
+    assert app.journal.entries()  # the page's own calls are journaled, and hidden by default
+    with httpx.Client(base_url=url) as other:
+        cid = other.post(f"{BASE}/collections", json={"name": "from-the-app"}).json()["id"]
+        other.post(f"{BASE}/collections/{cid}/add", json={"ids": ["a1"], "embeddings": [[1.0, 2.0]], "documents": ["hello"]})
+        other.post(f"{BASE}/collections/{cid}/add", json={"ids": ["a2"], "embeddings": [[1.0]]})  # wrong dimension
+    # no reload: the page polls the journal with a cursor
+    wait(browser, lambda d: len(texts(d, "#journal tbody tr.entry")) == 3)
+    assert texts(browser, "#journal tbody tr.entry td.status") == ["400", "201", "200"]  # newest first
+    assert texts(browser, "#journal tbody tr.entry td:nth-child(5)") == ["collection_add", "collection_add", "create_collection"]
+    assert browser.find_element(By.ID, "journal-badge").text == "3"
+
+    Select(browser.find_element(By.ID, "j-status")).select_by_value("4xx")
+    assert texts(browser, "#journal tbody tr.entry td.status") == ["400"]
+    Select(browser.find_element(By.ID, "j-status")).select_by_value("")
+    Select(browser.find_element(By.ID, "j-operation")).select_by_value("create_collection")
+    assert texts(browser, "#journal tbody tr.entry td.status") == ["200"]
+    Select(browser.find_element(By.ID, "j-operation")).select_by_value("collection_add")
+    browser.find_elements(By.CSS_SELECTOR, "#journal tbody tr.entry")[1].click()  # the 201
+    request = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#journal pre.request-body"))
+    assert json.loads(request.text) == {"ids": ["a1"], "embeddings": [[1.0, 2.0]], "documents": ["hello"]}
+    shot(browser, artifacts, "03-journal")
+
+    browser.find_element(By.ID, "j-own").click()  # now the dashboard's own calls show too
+    Select(browser.find_element(By.ID, "j-operation")).select_by_value("")
+    assert any("via=mock-ui" in t for t in texts(browser, "#journal tbody td.path"))
+
+
+def test_journal_view_stays_usable_with_a_full_journal(browser: WebDriver, served: tuple[MockApp, str]) -> None:
+    app, url = served
+    for n in range(1000):
+        app.journal.record_raw("heartbeat", "GET", "/api/v2/heartbeat", 200, b"", b'{"nanosecond heartbeat": %d}' % n, 0.1, time.time())
+    started = time.perf_counter()
+    open_page(browser, url, "journal")
+    rows = "#journal tbody tr.entry"
+    apps = lambda: sum("via=mock-ui" not in e.query.split("&") for e in app.journal.entries())  # noqa: E731
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, rows)) == apps() > 950)
+    loaded = time.perf_counter() - started
+    with httpx.Client(base_url=url) as other:
+        other.get("/api/v2/version")
+    wait(browser, lambda d: texts(d, f"{rows}:first-child td:nth-child(5)") == ["version"])
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, rows)) == apps())  # the oldest went
+    assert len(app.journal) == 1000
+    assert loaded < 5, f"1,000 entries took {loaded:.1f} s to show"
+
+
+def test_fault_rule_added_in_the_page_fires_then_is_removed(
+    browser: WebDriver, served: tuple[MockApp, str], artifacts: Path
+) -> None:
+    app, url = served
+    open_page(browser, url, "faults")
+    wait(browser, lambda d: "No fault rule" in d.find_element(By.ID, "faults").text)
+    Select(browser.find_element(By.ID, "f-operation")).select_by_value("collection_count")
+    fill(browser.find_element(By.ID, "f-status"), "503")
+    fill(browser.find_element(By.ID, "f-times"), "2")
+    fill(browser.find_element(By.ID, "f-message"), "count is down")
+    browser.find_element(By.ID, "f-add").click()
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#faults tbody tr[data-id]")) == 1)
+    [rule] = app.faults.rules()
+    assert (rule.rule.operation_id, rule.rule.status, rule.rule.times, rule.rule.message) == ("collection_count", 503, 2, "count is down")
+    cid = app.store.list_collections("default_tenant", "default_database")[0].id
+    with httpx.Client(base_url=url) as other:
+        answer = other.get(f"{BASE}/collections/{cid}/count")
+    assert (answer.status_code, answer.json()["message"]) == (503, "count is down")
+    wait(browser, lambda d: texts(d, "#faults tbody td.hits") == ["1"])  # the list refreshes itself
+    assert texts(browser, "#faults tbody td.status") == ["503 “count is down”"]
+    shot(browser, artifacts, "04-faults")
+
+    browser.find_element(By.ID, "tab-journal").click()
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#journal tbody .tag"))
+    assert texts(browser, "#journal tbody .tag")[0].startswith("rule ")
+
+    browser.find_element(By.ID, "tab-faults").click()
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#faults tbody tr[data-id] button"))[0].click()
+    wait(browser, lambda d: "No fault rule" in d.find_element(By.ID, "faults").text)
+    assert app.faults.rules() == []
+
+
+def test_reset_empties_the_journal_and_faults_and_reseeds(browser: WebDriver, served: tuple[MockApp, str], artifacts: Path) -> None:
+    app, url = served
+    with httpx.Client(base_url=url) as other:
+        other.post(f"{BASE}/collections", json={"name": "scratch"})
+        other.post("/__mock/faults", json={"operation_id": "heartbeat", "status": 500})
+    open_page(browser, url)
+    collection_link(browser, "scratch")
+    browser.find_element(By.ID, "reset").click()
+    wait(browser, lambda d: d.switch_to.alert).accept()
+    wait(browser, lambda d: "The mock was reset." in d.find_element(By.ID, "flash").text)
+    assert texts(browser, "#tree a.collection span:first-child") == ["articles", "empty-notes"]
+    assert app.faults.rules() == [] and all("via=mock-ui" in e.query.split("&") for e in app.journal.entries())
+    shot(browser, artifacts, "05-after-reset")
+
+
+def test_docs_renders_every_operation_of_the_openapi_31_spec(browser: WebDriver, served: tuple[MockApp, str], artifacts: Path) -> None:
+    app, url = served
+    browser.get(f"{url}/docs/")
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".opblock")) == 35)
+    assert "Unable to render" not in browser.find_element(By.TAG_NAME, "body").text
+    summaries = {e.get_attribute("data-path") for e in browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")}
+    assert "/api/v2/tenants/{tenant}/databases/{database}/collections/{collection_id}/query" in summaries
+    assert len(app.spec.operations) == 35
+    shot(browser, artifacts, "06-docs")

@@ -167,6 +167,7 @@
           tree.append(el("div", { class: "muted small", style: "padding-left:32px" }, "no access with this token"));
           continue;
         }
+        collections.sort((a, b) => a.name.localeCompare(b.name));
         const counts = await Promise.all(collections.map((c) => chroma("GET", base({ ...c, tenant: tenant.name, database: db.name }) + "/count").catch(() => "?")));
         collections.forEach((c, i) => {
           const full = { ...c, tenant: tenant.name, database: db.name, count: counts[i] };
@@ -440,7 +441,7 @@
         el("td", {}, nothing(f.operation_id)),
         el("td", {}, nothing(f.method)),
         el("td", { class: "mono" }, nothing(f.path)),
-        el("td", { class: f.status ? `status s${String(f.status)[0]}` : "muted" }, f.status ? `${f.status} ${f.error || ""}` : "delay only"),
+        el("td", { class: f.status ? `status s${String(f.status)[0]}` : "muted" }, f.status ? `${f.status}${f.error ? ` ${f.error}` : ""} “${f.message}”` : "delay only"),
         el("td", { class: "num" }, f.delay_ms ? `${f.delay_ms} ms` : "0"),
         el("td", { class: "num" }, f.remaining === null || f.remaining === undefined ? "∞" : String(f.remaining)),
         el("td", { class: "num" }, String(f.probability)),
@@ -508,7 +509,7 @@
 
   // --- start --------------------------------------------------------------------------------------
   async function loadOperations() {
-    const spec = await call("GET", "/openapi.json");
+    const spec = await chroma("GET", "/openapi.json");
     const ids = [];
     for (const item of Object.values(spec.paths)) {
       for (const operation of Object.values(item)) if (operation && operation.operationId) ids.push(operation.operationId);
