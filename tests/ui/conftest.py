@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from mockserver.api.app import MockApp, create_app
+from mockserver.asgi import Receive, Scope, Send
 from mockserver.pytest.server_thread import MockServer
+from ui_support import Served, seeded_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -33,31 +34,6 @@ FLAGS = (
     "--disable-dev-shm-usage",
     "--window-size=1400,1000",
 )
-
-DIMENSION = 8
-GENRES = ("jazz", "rock", "folk")
-
-
-def seed() -> dict[str, Any]:
-    """Two collections; `articles` holds 120 records (more than two pages) with embeddings and genres."""
-    records = []
-    for n in range(120):
-        vector = [((n * 7 + d * 3) % 17) / 17.0 for d in range(DIMENSION)]
-        records.append(
-            {
-                "id": f"art-{n:03d}",
-                "document": f"Article {n} about {GENRES[n % 3]} music",
-                "metadata": {"genre": GENRES[n % 3], "n": n},
-                "embedding": vector,
-            }
-        )
-    return {
-        "version": 1,
-        "collections": [
-            {"name": "articles", "metadata": {"owner": "docs-team"}, "records": records},
-            {"name": "empty-notes"},
-        ],
-    }
 
 
 @pytest.fixture(scope="session")
@@ -89,16 +65,17 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-def seeded_app() -> MockApp:
-    app = create_app()
-    app.seed = seed()
-    app.reset()
-    return app
-
-
 @pytest.fixture()
-def served() -> Iterator[tuple[MockApp, str]]:
+def served() -> Iterator[Served]:
     app = seeded_app()
-    with MockServer(app) as server:
-        yield app, server.url
+    seen: list[tuple[str, str, dict[str, str]]] = []
+
+    async def recording(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+            seen.append((scope["method"], scope["path"], headers))
+        await app(scope, receive, send)
+
+    with MockServer(recording) as server:
+        yield Served(app, server.url, seen)
         server.raise_errors()

@@ -14,7 +14,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from mockserver.api.app import MockApp
+from mockserver.serve.auth import Auth, parse_auth
+from ui_support import Served
 
 T = TypeVar("T")
 BASE = "/api/v2/tenants/default_tenant/databases/default_database"
@@ -60,9 +61,9 @@ def collection_link(driver: WebDriver, name: str) -> WebElement:
 
 
 def test_data_view_shows_the_seeded_collection_pages_filters_and_queries(
-    browser: WebDriver, served: tuple[MockApp, str], artifacts: Path
+    browser: WebDriver, served: Served, artifacts: Path
 ) -> None:
-    app, url = served
+    app, url = served.app, served.url
     open_page(browser, url)
     link = collection_link(browser, "articles")
     assert link.text.split("\n") == ["articles", "120"]
@@ -100,9 +101,9 @@ def test_data_view_shows_the_seeded_collection_pages_filters_and_queries(
 
 
 def test_journal_shows_another_clients_request_live_filters_and_expands(
-    browser: WebDriver, served: tuple[MockApp, str], artifacts: Path
+    browser: WebDriver, served: Served, artifacts: Path
 ) -> None:
-    app, url = served
+    app, url = served.app, served.url
     open_page(browser, url, "journal")
     wait(browser, lambda d: "No request recorded yet." in d.find_element(By.ID, "journal").text)
     assert app.journal.entries()  # the page's own calls are journaled, and hidden by default
@@ -132,8 +133,8 @@ def test_journal_shows_another_clients_request_live_filters_and_expands(
     assert any("via=mock-ui" in t for t in texts(browser, "#journal tbody td.path"))
 
 
-def test_journal_view_stays_usable_with_a_full_journal(browser: WebDriver, served: tuple[MockApp, str]) -> None:
-    app, url = served
+def test_journal_view_stays_usable_with_a_full_journal(browser: WebDriver, served: Served) -> None:
+    app, url = served.app, served.url
     for n in range(1000):
         app.journal.record_raw("heartbeat", "GET", "/api/v2/heartbeat", 200, b"", b'{"nanosecond heartbeat": %d}' % n, 0.1, time.time())
     started = time.perf_counter()
@@ -151,9 +152,9 @@ def test_journal_view_stays_usable_with_a_full_journal(browser: WebDriver, serve
 
 
 def test_fault_rule_added_in_the_page_fires_then_is_removed(
-    browser: WebDriver, served: tuple[MockApp, str], artifacts: Path
+    browser: WebDriver, served: Served, artifacts: Path
 ) -> None:
-    app, url = served
+    app, url = served.app, served.url
     open_page(browser, url, "faults")
     wait(browser, lambda d: "No fault rule" in d.find_element(By.ID, "faults").text)
     Select(browser.find_element(By.ID, "f-operation")).select_by_value("collection_count")
@@ -180,10 +181,11 @@ def test_fault_rule_added_in_the_page_fires_then_is_removed(
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#faults tbody tr[data-id] button"))[0].click()
     wait(browser, lambda d: "No fault rule" in d.find_element(By.ID, "faults").text)
     assert app.faults.rules() == []
+    assert_writes_send_json(served)
 
 
-def test_reset_empties_the_journal_and_faults_and_reseeds(browser: WebDriver, served: tuple[MockApp, str], artifacts: Path) -> None:
-    app, url = served
+def test_reset_empties_the_journal_and_faults_and_reseeds(browser: WebDriver, served: Served, artifacts: Path) -> None:
+    app, url = served.app, served.url
     with httpx.Client(base_url=url) as other:
         other.post(f"{BASE}/collections", json={"name": "scratch"})
         other.post("/__mock/faults", json={"operation_id": "heartbeat", "status": 500})
@@ -195,10 +197,11 @@ def test_reset_empties_the_journal_and_faults_and_reseeds(browser: WebDriver, se
     assert texts(browser, "#tree a.collection span:first-child") == ["articles", "empty-notes"]
     assert app.faults.rules() == [] and all("via=mock-ui" in e.query.split("&") for e in app.journal.entries())
     shot(browser, artifacts, "05-after-reset")
+    assert_writes_send_json(served)
 
 
-def test_docs_renders_every_operation_of_the_openapi_31_spec(browser: WebDriver, served: tuple[MockApp, str], artifacts: Path) -> None:
-    app, url = served
+def test_docs_renders_every_operation_of_the_openapi_31_spec(browser: WebDriver, served: Served, artifacts: Path) -> None:
+    app, url = served.app, served.url
     browser.get(f"{url}/docs/")
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".opblock")) == 35)
     assert "Unable to render" not in browser.find_element(By.TAG_NAME, "body").text
@@ -206,3 +209,57 @@ def test_docs_renders_every_operation_of_the_openapi_31_spec(browser: WebDriver,
     assert "/api/v2/tenants/{tenant}/databases/{database}/collections/{collection_id}/query" in summaries
     assert len(app.spec.operations) == 35
     shot(browser, artifacts, "06-docs")
+
+
+def assert_writes_send_json(served: Served) -> None:
+    """Every write the page made carries `content-type: application/json` and no credentials but a bearer token."""
+    writes = [(m, p, h) for m, p, h in served.requests if m not in ("GET", "HEAD")]
+    assert writes
+    for method, path, headers in writes:
+        assert headers.get("content-type") == "application/json", (method, path, headers)
+        assert "cookie" not in headers
+
+
+def test_export_downloads_the_state_and_import_uploads_a_seed(
+    browser: WebDriver, served: Served, artifacts: Path, tmp_path: Path
+) -> None:
+    app, url = served.app, served.url
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    open_page(browser, url)
+    collection_link(browser, "articles")
+    browser.find_element(By.ID, "export").click()
+    exported = wait(browser, lambda d: [p for p in downloads.glob("chroma-mock-export-*.json")])[0]
+    state = json.loads(wait(browser, lambda d: exported.read_text() or None))
+    assert sorted(c["name"] for c in state["collections"]) == ["articles", "empty-notes"]
+    assert len(next(c for c in state["collections"] if c["name"] == "articles")["records"]["ids"]) == 120
+
+    upload = tmp_path / "shop.json"
+    upload.write_text(json.dumps({"version": 1, "collections": [{"name": "products", "records": [{"id": "p1", "document": "a lamp", "embedding": [0.5, 0.5]}]}]}))
+    browser.find_element(By.ID, "import-file").send_keys(str(upload))
+    wait(browser, lambda d: "Imported shop.json: 1 collections, 1 records." in d.find_element(By.ID, "flash").text)
+    wait(browser, lambda d: texts(d, "#tree a.collection") == ["products\n1"])
+    assert [c.name for c in app.store.list_collections("default_tenant", "default_database")] == ["products"]
+    assert_writes_send_json(served)
+
+
+def test_with_auth_the_page_asks_for_a_token_and_sends_it_as_bearer(browser: WebDriver, served: Served, artifacts: Path) -> None:
+    app, url = served.app, served.url
+    app.auth = Auth(parse_auth({"tokens": {"s3cret": {"tenant": "*"}}}))
+    browser.get(f"{url}/__mock/ui/#data")  # the page's files load without a token
+    browser.execute_script("sessionStorage.clear()")
+    browser.refresh()
+    dialog = wait(browser, lambda d: d.find_element(By.ID, "token-dialog") if d.find_element(By.ID, "token-dialog").is_displayed() else None)
+    assert "Unauthorized" in dialog.text
+    shot(browser, artifacts, "07-token-prompt")
+    fill(browser.find_element(By.ID, "token-input"), "wrong")
+    browser.find_element(By.ID, "token-ok").click()
+    wait(browser, lambda d: d.find_element(By.ID, "token-dialog").is_displayed())  # asked again
+    fill(browser.find_element(By.ID, "token-input"), "s3cret")
+    browser.find_element(By.ID, "token-ok").click()
+    assert collection_link(browser, "articles").text == "articles\n120"
+    assert browser.execute_script("return sessionStorage.getItem('chroma-mockserver-token')") == "s3cret"
+    chroma_calls = [h for m, p, h in served.requests if p.startswith("/api/v2/tenants/")]
+    assert chroma_calls[-1].get("authorization") == "Bearer s3cret"
+    browser.execute_script("sessionStorage.clear()")

@@ -19,6 +19,7 @@
     journalMax: 1000,
     journalOpen: new Set(),
     operations: [],
+    faultsShown: null, // the fault list last rendered, as JSON
   };
 
   // --- HTTP ------------------------------------------------------------------------------------
@@ -433,6 +434,9 @@
 
   async function loadFaults() {
     const { faults } = await call("GET", "/__mock/faults");
+    const key = JSON.stringify(faults);
+    if (key === state.faultsShown) return; // unchanged: keep the rows (and whatever the user points at)
+    state.faultsShown = key;
     const rows = faults.map((f) => {
       const remove = el("button", { type: "button", class: "link danger", title: `Remove rule ${f.id}` }, "Remove");
       remove.addEventListener("click", guarded(async () => { await call("DELETE", `/__mock/faults/${enc(f.id)}`, {}); await loadFaults(); }));
