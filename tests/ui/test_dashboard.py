@@ -263,3 +263,24 @@ def test_with_auth_the_page_asks_for_a_token_and_sends_it_as_bearer(browser: Web
     chroma_calls = [h for m, p, h in served.requests if p.startswith("/api/v2/tenants/")]
     assert chroma_calls[-1].get("authorization") == "Bearer s3cret"
     browser.execute_script("sessionStorage.clear()")
+
+
+def test_a_collection_of_100000_records_pages_on_the_server(browser: WebDriver, served: Served) -> None:
+    app, url = served.app, served.url
+    with httpx.Client(base_url=url, timeout=60) as other:
+        cid = other.post(f"{BASE}/collections", json={"name": "huge"}).json()["id"]
+        for start in range(0, 100_000, 25_000):
+            ids = [f"h{n:06d}" for n in range(start, start + 25_000)]
+            body = {"ids": ids, "embeddings": [[n % 7, n % 11] for n in range(start, start + 25_000)], "documents": ids}
+            assert other.post(f"{BASE}/collections/{cid}/add", json=body).status_code == 201
+    open_page(browser, url)
+    assert collection_link(browser, "huge").text == "huge\n100,000"
+    started = time.perf_counter()
+    collection_link(browser, "huge").click()
+    wait(browser, lambda d: d.find_element(By.ID, "page-info").text == "records 1–50 of 100,000")
+    browser.find_element(By.ID, "last-page").click()
+    wait(browser, lambda d: d.find_element(By.ID, "page-info").text == "records 99,951–100,000 of 100,000")
+    assert texts(browser, "#records tbody td.id")[-1] == "h099999"
+    assert time.perf_counter() - started < 5
+    gets = [e for e in app.journal.entries(operation_id="collection_get")]
+    assert [(e.request_body["limit"], e.request_body["offset"]) for e in gets[-2:]] == [(51, 0), (51, 99_950)]

@@ -256,8 +256,9 @@
     $("page-info").textContent = filtered()
       ? `records ${range} matching the filter (of ${fmt(count)} in the collection)`
       : `records ${range} of ${fmt(count)}`;
-    $("prev-page").disabled = state.page === 0;
+    $("prev-page").disabled = $("first-page").disabled = state.page === 0;
     $("next-page").disabled = !more;
+    $("last-page").disabled = !more || filtered(); // with a filter the number of matches is unknown
   }
 
   function recordRow(row) {
@@ -530,6 +531,11 @@
     $("clear-filter").addEventListener("click", guarded(async () => { $("where").value = ""; $("where-document").value = ""; await applyFilter(); }));
     $("prev-page").addEventListener("click", guarded(async () => { state.page = Math.max(0, state.page - 1); await loadRecords(); }));
     $("next-page").addEventListener("click", guarded(async () => { state.page += 1; await loadRecords(); }));
+    $("first-page").addEventListener("click", guarded(async () => { state.page = 0; await loadRecords(); }));
+    $("last-page").addEventListener("click", guarded(async () => {
+      state.page = Math.max(0, Math.ceil(state.collection.count / pageSize()) - 1);
+      await loadRecords();
+    }));
     $("page-size").addEventListener("change", guarded(async () => { state.page = 0; await loadRecords(); }));
     $("query-form").addEventListener("submit", guarded(runQuery));
     for (const id of ["j-operation", "j-status", "j-own"]) $(id).addEventListener("change", renderJournal);
