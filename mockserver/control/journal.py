@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from itertools import islice
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from itertools import islice
+from typing import Any
 
 import orjson
 

@@ -7,17 +7,17 @@ Screenshots of each view go to `test-artifacts/ui/` (gitignored) for a person to
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
+from ui_support import Served, seeded_app
 
 from mockserver.asgi import Receive, Scope, Send
 from mockserver.pytest.server_thread import MockServer
-from ui_support import Served, seeded_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

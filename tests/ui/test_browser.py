@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TypeVar
 
 import httpx
 from selenium.common.exceptions import StaleElementReferenceException
@@ -13,9 +14,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
+from ui_support import Served
 
 from mockserver.serve.auth import Auth, parse_auth
-from ui_support import Served
 
 T = TypeVar("T")
 BASE = "/api/v2/tenants/default_tenant/databases/default_database"
@@ -63,7 +64,7 @@ def collection_link(driver: WebDriver, name: str) -> WebElement:
 def test_data_view_shows_the_seeded_collection_pages_filters_and_queries(
     browser: WebDriver, served: Served, artifacts: Path
 ) -> None:
-    app, url = served.app, served.url
+    url = served.url
     open_page(browser, url)
     link = collection_link(browser, "articles")
     assert link.text.split("\n") == ["articles", "120"]
@@ -140,7 +141,7 @@ def test_journal_view_stays_usable_with_a_full_journal(browser: WebDriver, serve
     started = time.perf_counter()
     open_page(browser, url, "journal")
     rows = "#journal tbody tr.entry"
-    apps = lambda: sum("via=mock-ui" not in e.query.split("&") for e in app.journal.entries())  # noqa: E731
+    apps = lambda: sum("via=mock-ui" not in e.query.split("&") for e in app.journal.entries())
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, rows)) == apps() > 950)
     loaded = time.perf_counter() - started
     with httpx.Client(base_url=url) as other:
