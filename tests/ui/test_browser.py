@@ -191,7 +191,11 @@ def test_reset_empties_the_journal_and_faults_and_reseeds(browser: WebDriver, se
         other.post(f"{BASE}/collections", json={"name": "scratch"})
         other.post("/__mock/faults", json={"operation_id": "heartbeat", "status": 500})
     open_page(browser, url)
-    collection_link(browser, "scratch")
+    assert collection_link(browser, "scratch").text == "scratch\n0"
+    scratch = app.store.get_collection("default_tenant", "default_database", "scratch").id
+    with httpx.Client(base_url=url) as other:  # the data view follows another client's writes
+        other.post(f"{BASE}/collections/{scratch}/add", json={"ids": ["s1"], "embeddings": [[0.0]]})
+    wait(browser, lambda d: "scratch\n1" in texts(d, "#tree a.collection"))
     browser.find_element(By.ID, "reset").click()
     wait(browser, lambda d: d.switch_to.alert).accept()
     wait(browser, lambda d: "The mock was reset." in d.find_element(By.ID, "flash").text)

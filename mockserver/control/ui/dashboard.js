@@ -20,6 +20,7 @@
     journalOpen: new Set(),
     operations: [],
     faultsShown: null, // the fault list last rendered, as JSON
+    healthKey: null, // "collections/records" last seen
   };
 
   // --- HTTP ------------------------------------------------------------------------------------
@@ -142,10 +143,15 @@
     if (state.view === "faults") loadFaults().catch((e) => flash(e.message, true));
   }
 
+  // The header's counters; true when the numbers of collections or records changed since the last look.
   async function refreshHealth() {
     const health = await call("GET", "/__mock/health");
+    const key = `${health.collections}/${health.records}`;
+    const changed = state.healthKey !== null && key !== state.healthKey;
+    state.healthKey = key;
     $("health").textContent = `${fmt(health.collections)} collections · ${fmt(health.records)} records · ${health.operations} operations`;
     $("faults-badge").textContent = health.faults ? String(health.faults) : "";
+    return changed;
   }
 
   // --- data: tenants, databases, collections -----------------------------------------------------
@@ -378,7 +384,9 @@
 
   function journalInfo() {
     const shown = $("journal").querySelectorAll("tbody tr.entry").length;
-    $("j-info").textContent = `${fmt(shown)} shown of ${fmt(state.journal.length)} held (keeps the last ${fmt(state.journalMax)})`;
+    $("j-info").textContent = state.journalMax
+      ? `${fmt(shown)} shown of ${fmt(state.journal.length)} held (keeps the last ${fmt(state.journalMax)})`
+      : "The journal is off (--journal-size 0).";
     const others = state.journal.filter((e) => !isOwn(e)).length; // what the apps sent
     $("journal-badge").textContent = others ? String(others) : "";
   }
@@ -561,7 +569,10 @@
     }
     journalLoop();
     faultsLoop();
-    setInterval(() => refreshHealth().catch(() => {}), 5000);
+    // The data view follows what other clients write: reloaded when the counts change.
+    setInterval(async () => {
+      try { if ((await refreshHealth()) && state.view === "data") await loadTree(); } catch { /* shown on the next action */ }
+    }, 2000);
     document.body.dataset.ready = "true"; // for tests: the first load is done
   }
 
