@@ -22,6 +22,7 @@ from mockserver.api.routes import Hit, RouteTable
 from mockserver.api.spec import Spec, default_spec_path, load_spec
 from mockserver.api.validate import MAX_BODY_BYTES, Validator, ValidRequest
 from mockserver.asgi import Receive, Scope, Send, read_body
+from mockserver.control import dashboard
 from mockserver.control.admin import PREFIX as ADMIN_PREFIX
 from mockserver.control.admin import Admin
 from mockserver.control.faults import FaultRule, Faults, parse_prefer
@@ -122,6 +123,8 @@ class MockApp:
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
         path = raw_path.decode("latin-1")
         if path.startswith(ADMIN_PREFIX):
+            if dashboard.is_dashboard(path):  # static files, public (the page asks for a token itself)
+                return dashboard.answer(scope["method"], path)
             answer = await self.admin.handle(scope, receive)
             if self.persistence is not None and scope["method"] not in ("GET", "HEAD") and answer[0] < 400:
                 self.persistence.checkpoint()  # reset/import changed the state outside the logged path

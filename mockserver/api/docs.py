@@ -1,13 +1,15 @@
-"""App: Swagger UI at `/docs/`, as `chroma run` serves it (the assets of the swagger-ui-bundle package).
+"""App: Swagger UI at `/docs/`, as `chroma run` serves it (Swagger UI 5.17, vendored in `swagger_ui/`).
 
 `GET /docs` redirects (303) to `/docs/`; `/docs/` is Swagger UI's page, reading `/openapi.json`;
 an unknown file is 404 and another method than GET or HEAD is 405, with Chroma's empty bodies.
-The package is imported on the first request here, so a server nobody browses never loads it.
+Swagger UI 5 is needed: the spec is OpenAPI 3.1, which Swagger UI 4 cannot render. A file is read
+on its first request, so a server nobody browses never loads the 1.5 MB bundle.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from mockserver.errors import TRACE_HEADER
@@ -54,17 +56,9 @@ def answer(method: str, path: str) -> Answer:
         return 200, [(b"content-type", b"text/javascript")], _INITIALIZER
     if name not in _FILES:
         return 404, [TRACE_HEADER], b""
-    body = _asset(name)
-    if body is None:  # the package is missing: say so rather than serve half a page
-        message = b"Swagger UI needs the swagger-ui-bundle package (pip install swagger-ui-bundle)"
-        return 404, [(b"content-type", b"text/plain"), TRACE_HEADER], message
-    return 200, [(b"content-type", _TYPES[Path(name).suffix])], body
+    return 200, [(b"content-type", _TYPES[Path(name).suffix])], _asset(name)
 
 
 @cache
-def _asset(name: str) -> bytes | None:
-    try:
-        from swagger_ui_bundle import swagger_ui_path
-    except ImportError:
-        return None
-    return (Path(str(swagger_ui_path)) / name).read_bytes()
+def _asset(name: str) -> bytes:
+    return resources.files("mockserver.api").joinpath("swagger_ui", name).read_bytes()

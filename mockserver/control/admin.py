@@ -8,8 +8,10 @@ documented in `admin-openapi.yaml` (served at `GET /__mock/openapi.json`):
     POST   /__mock/reset            state (re-seeded when the app has a seed), journal and faults
     GET    /__mock/export           the whole state in the seed format, with ids and embeddings
     POST   /__mock/import           replace the state with an export (or any seed); all or nothing
-    GET    /__mock/journal          ?operation_id=&method=&path=&status=&limit=
+    GET    /__mock/journal          ?operation_id=&method=&path=&status=&limit=&since=&bodies=
     DELETE /__mock/journal
+    GET    /__mock/journal/{seq}    one entry, with its bodies
+    GET    /__mock/tenants          tenants and their databases, with collection counts
     GET    /__mock/faults           POST one rule (201), DELETE all
     DELETE /__mock/faults/{id}
     GET    /__mock/health
@@ -145,6 +147,8 @@ class Admin:
         table: dict[str, Route]
         if len(segments) == 2 and segments[0] == "faults" and segments[1]:
             table = {"DELETE": Admin.delete_fault, "GET": Admin.get_fault}
+        elif len(segments) == 2 and segments[0] == "journal" and segments[1]:
+            table = {"GET": Admin.journal_entry}
         else:
             found = ROUTES.get(request.rest)
             if found is None:
@@ -183,20 +187,32 @@ class Admin:
     def journal(self, request: AdminRequest) -> tuple[int, Any]:
         q = request.query
         journal = self.app.journal
+        bodies = _bool_param(q, "bodies", default=True)
+        last_seq = journal.last_seq  # read first: an entry recorded meanwhile is returned by the next poll
         entries = journal.entries(
             operation_id=q.get("operation_id") or None,
             method=q.get("method") or None,
             path=q.get("path") or None,
             status=_int_param(q, "status"),
             limit=_int_param(q, "limit"),
+            since=_int_param(q, "since"),
+            bodies=bodies,
         )
         return 200, {
-            "entries": [e.to_json() for e in entries],
+            "entries": [e.to_json(bodies) for e in entries],
             "count": len(entries),
             "total": len(journal),
             "maxlen": journal.maxlen,
             "dropped": journal.dropped,
+            "last_seq": last_seq,
         }
+
+    def journal_entry(self, request: AdminRequest) -> tuple[int, Any]:
+        seq = _int_param({"seq": request.rest.split("/", 1)[1]}, "seq")
+        entry = self.app.journal.get(seq or 0)
+        if entry is None:
+            raise NotFound(f"journal entry [{seq}] not found (dropped, cleared or not recorded yet)")
+        return 200, entry.to_json()
 
     def clear_journal(self, request: AdminRequest) -> tuple[int, Any]:
         return 200, {"cleared": self.app.journal.clear()}
@@ -248,6 +264,24 @@ class Admin:
             "faults": len(self.app.faults),
         }
 
+    def tenants(self, request: AdminRequest) -> tuple[int, Any]:
+        store = self.app.store
+        with store.lock:
+            counts: dict[tuple[str, str], int] = {}
+            for c in store.collections.by_id.values():
+                counts[(c.tenant, c.database)] = counts.get((c.tenant, c.database), 0) + 1
+            tenants = [
+                {
+                    "name": tenant,
+                    "databases": [
+                        {"name": d.name, "id": d.id, "collections": counts.get((tenant, d.name), 0)}
+                        for d in store.list_databases(tenant)
+                    ],
+                }
+                for tenant in sorted(store.catalog.tenants)
+            ]
+        return 200, {"tenants": tenants}
+
     def openapi(self, request: AdminRequest) -> tuple[int, Any]:
         if self._openapi is None:
             self._openapi = _dumps(admin_openapi())
@@ -264,6 +298,7 @@ ROUTES: dict[str, dict[str, Route]] = {
     "journal": {"GET": Admin.journal, "DELETE": Admin.clear_journal},
     "faults": {"GET": Admin.faults, "POST": Admin.add_fault, "DELETE": Admin.clear_faults},
     "health": {"GET": Admin.health},
+    "tenants": {"GET": Admin.tenants},
     "openapi.json": {"GET": Admin.openapi},
 }
 
@@ -283,3 +318,12 @@ def _int_param(query: dict[str, str], name: str) -> int | None:
     if not value.isascii() or not value.isdigit():
         raise InvalidArgument(f"query parameter {name} must be a non-negative integer, got {value!r}")
     return int(value)
+
+
+def _bool_param(query: dict[str, str], name: str, default: bool) -> bool:
+    value = query.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() not in ("true", "false", "1", "0"):
+        raise InvalidArgument(f"query parameter {name} must be true or false, got {value!r}")
+    return value.lower() in ("true", "1")

@@ -4,14 +4,18 @@
 recorded). Tests read it back with `entries()` / `calls()` / `last()` and assert with
 `assert_called()` / `assert_not_called()`, which raise `AssertionError` listing what was recorded.
 The oldest entries are dropped once `maxlen` is reached; `Journal(maxlen=0)` records nothing.
+Each entry gets a sequence number (`seq`, from 1, never reused, not even after `clear()`): a reader
+polling for new entries passes the last one it saw as `since` (the dashboard does).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from itertools import islice
+from typing import Any
 
 import orjson
 
@@ -38,9 +42,14 @@ class JournalEntry:
     query: str = ""  # the raw query string, "" when none
     fault: str | None = None  # "rule <id>" or "prefer" when the answer was injected
     exception: str | None = None  # traceback of a mock bug that was answered as a 500
+    seq: int = 0  # the journal's sequence number (0: not recorded)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, bodies: bool = True) -> dict[str, Any]:
+        """The entry as JSON; `bodies=False` leaves the request and response bodies out."""
+        if not bodies:
+            return {k: v for k, v in self.to_json().items() if k not in ("request_body", "response_body")}
         return {
+            "seq": self.seq,
             "operation_id": self.operation_id,
             "method": self.method,
             "path": self.path,
@@ -63,7 +72,7 @@ class JournalEntry:
         return line
 
 
-_Row = tuple[Any, ...]  # a JournalEntry's fields in order, then `raw` (bodies still JSON bytes)
+_Row = tuple[Any, ...]  # a JournalEntry's fields but seq in order, then `raw` (bodies still JSON bytes), then seq
 
 
 class Journal:
@@ -86,11 +95,12 @@ class Journal:
         self._lock = threading.Lock()
         self._dropped = 0
         self._bytes = 0
+        self._seq = 0  # the last sequence number given
 
     # recording ----------------------------------------------------------------------------
     def record(self, entry: JournalEntry) -> None:
         """Record an entry whose bodies are parsed already (NumPy arrays allowed in the response)."""
-        self._append((*(getattr(entry, name) for name in _FIELDS), False))
+        self._append((*(getattr(entry, name) for name in _ROW_FIELDS), False))
 
     def record_raw(
         self,
@@ -130,7 +140,8 @@ class Journal:
             return
         size = _body_bytes(row)
         with self._lock:
-            self._entries.append(row)
+            self._seq += 1
+            self._entries.append((*row, self._seq))
             self._bytes += size
             while len(self._entries) > self.maxlen or (self._bytes > self.max_bytes and len(self._entries) > 1):
                 self._bytes -= _body_bytes(self._entries.popleft())
@@ -153,6 +164,20 @@ class Journal:
         return iter(self.entries())
 
     @property
+    def last_seq(self) -> int:
+        """The sequence number of the newest entry ever recorded (0: none yet); a cursor for `since`."""
+        return self._seq
+
+    def get(self, seq: int) -> JournalEntry | None:
+        """The entry with this sequence number, None when it was dropped, cleared or never recorded."""
+        with self._lock:
+            if not self._entries:
+                return None
+            index = seq - self._entries[0][-1]
+            row = self._entries[index] if 0 <= index < len(self._entries) else None
+        return None if row is None else _entry(row)
+
+    @property
     def dropped(self) -> int:
         """How many entries were dropped because the journal was full (since the last clear)."""
         return self._dropped
@@ -164,13 +189,20 @@ class Journal:
         path: str | None = None,
         status: int | None = None,
         limit: int | None = None,
+        since: int | None = None,
+        bodies: bool = True,
     ) -> list[JournalEntry]:
         """Entries oldest first, filtered; `path` is exact or a pattern (see `mockserver.control.patterns`).
 
-        `limit` keeps the most recent `limit` matching entries.
+        `limit` keeps the most recent `limit` matching entries; `since` only the entries recorded after
+        the one with that sequence number (the older ones are not even looked at). `bodies=False`
+        leaves the bodies unparsed (None), for a listing.
         """
         with self._lock:
-            snapshot = list(self._entries)
+            skip = 0
+            if since is not None and self._entries:
+                skip = min(max(0, since - self._entries[0][-1] + 1), len(self._entries))
+            snapshot = list(islice(self._entries, skip, None)) if skip else list(self._entries)
         wanted_method = method.upper() if method is not None else None
         matches_path = path_matcher(path) if path is not None else None
         rows = [
@@ -183,7 +215,7 @@ class Journal:
         ]
         if limit is not None:
             rows = rows[-limit:] if limit > 0 else []
-        return [_entry(r) for r in rows]
+        return [_entry(r, bodies) for r in rows]
 
     def calls(self, operation_id: str) -> list[JournalEntry]:
         """Every recorded request of one operation, oldest first."""
@@ -236,16 +268,18 @@ class Journal:
         return "\n".join([head, *(f"  {e.describe()}" for e in shown)])
 
 
-_FIELDS = tuple(JournalEntry.__dataclass_fields__)
+_ROW_FIELDS = tuple(name for name in JournalEntry.__dataclass_fields__ if name != "seq")
 
 
-def _entry(row: _Row) -> JournalEntry:
-    *fields, raw = row
-    if raw:
+def _entry(row: _Row, bodies: bool = True) -> JournalEntry:
+    *fields, raw, seq = row
+    if not bodies:
+        fields[4] = fields[5] = None
+    elif raw:
         fields[4], fields[5] = _loads(fields[4]), _loads(fields[5])
     else:
         fields[5] = plain(fields[5])
-    return JournalEntry(*fields)
+    return JournalEntry(**dict(zip(_ROW_FIELDS, fields)), seq=seq)
 
 
 def _body_bytes(row: _Row) -> int:

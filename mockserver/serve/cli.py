@@ -81,12 +81,14 @@ def serve(args: argparse.Namespace) -> int:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
     app = stack.app
+    url = base_url(args.host, args.port)
     print(
         f"chroma-mockserver: Chroma 1.5.9 API ({len(app.spec.operations)} operations from {app.spec.source}) "
-        f"on http://{args.host}:{args.port}",
+        f"on {url}",
         file=sys.stderr,
         flush=True,
     )
+    print(f"  dashboard: {url}/__mock/ui/  (API docs: {url}/docs/)", file=sys.stderr, flush=True)
     for note in stack.notes:
         print(f"  {note}", file=sys.stderr, flush=True)
     try:
@@ -102,6 +104,12 @@ def serve(args: argparse.Namespace) -> int:
         if stack.persistence is not None:
             stack.persistence.close()  # a no-op when the lifespan shutdown already closed it
     return 0
+
+
+def base_url(host: str, port: int) -> str:
+    """The URL a browser on this machine opens: a wildcard address is reached through loopback."""
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
 
 
 if __name__ == "__main__":

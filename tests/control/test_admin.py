@@ -225,6 +225,34 @@ def test_journal_admin_filters_limit_and_clear(client: TestClient) -> None:
     assert client.get("/__mock/journal").json()["entries"] == []
 
 
+def test_journal_polling_since_a_cursor_without_bodies_then_one_entry(client: TestClient) -> None:
+    make_collection(client, "one")
+    first = client.get("/__mock/journal", params={"bodies": "false"}).json()
+    assert first["last_seq"] == 1 and first["entries"][0]["seq"] == 1
+    assert "request_body" not in first["entries"][0] and first["entries"][0]["operation_id"] == "create_collection"
+    assert client.get("/__mock/journal", params={"since": first["last_seq"]}).json()["entries"] == []
+    client.get("/api/v2/heartbeat")
+    later = client.get("/__mock/journal", params={"since": first["last_seq"], "bodies": "0"}).json()
+    assert [(e["seq"], e["operation_id"]) for e in later["entries"]] == [(2, "heartbeat")] and later["last_seq"] == 2
+    one = client.get("/__mock/journal/1").json()
+    assert (one["seq"], one["request_body"]["name"], one["response_body"]["name"]) == (1, "one", "one")
+    assert client.get("/__mock/journal/9").status_code == 404
+    assert client.get("/__mock/journal/x").status_code == 400
+    assert client.get("/__mock/journal", params={"bodies": "maybe"}).status_code == 400
+    assert client.post("/__mock/journal/1").status_code == 405
+
+
+def test_tenants_lists_databases_with_collection_counts(client: TestClient) -> None:
+    make_collection(client, "one")
+    make_collection(client, "two")
+    assert client.post("/api/v2/tenants", json={"name": "acme"}).status_code == 200
+    assert client.post("/api/v2/tenants/acme/databases", json={"name": "shop"}).status_code == 200
+    tenants = client.get("/__mock/tenants").json()["tenants"]
+    shaped = [(t["name"], [(d["name"], d["collections"]) for d in t["databases"]]) for t in tenants]
+    assert shaped == [("acme", [("shop", 0)]), ("default_tenant", [("default_database", 2)])]
+    assert all(len(d["id"]) == 36 for t in tenants for d in t["databases"])
+
+
 def test_journal_is_bounded_in_the_app() -> None:
     app = create_app(SPEC, journal=Journal(maxlen=3))
     client = TestClient(app)
@@ -342,7 +370,7 @@ def test_openapi_documents_every_admin_route(client: TestClient) -> None:
         (path, method.upper()) for path, item in served["paths"].items() for method in item if method != "parameters"
     }
     implemented = {(f"/__mock/{name}", method) for name, table in ROUTES.items() for method in table}
-    implemented |= {("/__mock/faults/{id}", "GET"), ("/__mock/faults/{id}", "DELETE")}
+    implemented |= {("/__mock/faults/{id}", "GET"), ("/__mock/faults/{id}", "DELETE"), ("/__mock/journal/{seq}", "GET")}
     assert documented == implemented
 
 

@@ -151,3 +151,23 @@ def test_body_bytes_are_bounded_oldest_first() -> None:
     assert journal.dropped == 7
     journal.record_raw("collection_add", "POST", "/huge", 201, b"y" * 5000, b"{}", 1.0, 0.0)
     assert [e.path for e in journal.entries()] == ["/huge"]  # the newest entry is always kept
+
+
+def test_sequence_numbers_since_get_and_bodies_off_survive_drops_and_clear() -> None:
+    journal = Journal(maxlen=3)
+    assert journal.last_seq == 0 and journal.get(1) is None and journal.entries(since=0) == []
+    for n in range(5):
+        journal.record_raw("heartbeat", "GET", f"/p{n}", 200, b"", b'{"n": %d}' % n, 0.1, 1.0)
+    assert journal.last_seq == 5 and [e.seq for e in journal.entries()] == [3, 4, 5]
+    assert [e.path for e in journal.entries(since=3)] == ["/p3", "/p4"]
+    assert [e.seq for e in journal.entries(since=0)] == [3, 4, 5]  # dropped ones are simply gone
+    assert journal.entries(since=5) == [] and journal.entries(since=99) == []
+    assert [e.seq for e in journal.entries(since=3, status=200, limit=1)] == [5]
+    assert journal.get(2) is None and journal.get(6) is None
+    found = journal.get(4)
+    assert found is not None and (found.seq, found.path, found.response_body) == (4, "/p3", {"n": 3})
+    listed = journal.entries(bodies=False)[0]
+    assert listed.response_body is None and "response_body" not in listed.to_json(bodies=False)
+    journal.clear()
+    journal.record(entry("heartbeat"))
+    assert [e.seq for e in journal.entries()] == [6]  # never reused: a cursor held across a clear stays valid
