@@ -2,4 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 __version__ = "0.1.0"
+__all__ = ["MockChroma", "mock_chroma"]
+
+
+def __getattr__(name: str) -> Any:
+    """`mockserver.mock_chroma` / `MockChroma`, imported on first use so `import mockserver` stays cheap."""
+    if name in ("mock_chroma", "MockChroma"):
+        from mockserver.intercept import mock
+
+        return getattr(mock, name)
+    raise AttributeError(f"module 'mockserver' has no attribute {name!r}")

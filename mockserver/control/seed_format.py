@@ -11,6 +11,8 @@ import binascii
 import hashlib
 import os
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
@@ -134,24 +136,51 @@ def _bump(vector: np.ndarray[Any, np.dtype[np.float64]], feature: str, weight: f
 
 # reading ---------------------------------------------------------------------------------------
 def read_seed(data_or_path: SeedSource | Seed) -> Seed:
-    """Parse and check a seed (dict, or path to a .yaml/.yml/.json file) without touching a store."""
+    """Parse and check a seed (dict, or path to a .yaml/.yml/.json file) without touching a store.
+
+    Files are parsed once per (path, modification time, size): later reads of an unchanged file
+    return the same frozen `Seed` (YAML with libyaml's C loader when PyYAML has it).
+    """
     if isinstance(data_or_path, Seed):
         return data_or_path
     if isinstance(data_or_path, Mapping):
         return _Parser("<dict>").seed(data_or_path)
     path = Path(data_or_path)
     try:
+        stat = path.stat()
+    except OSError as exc:
+        raise SeedError(f"seed {path}: cannot read: {exc.strerror or exc}") from None
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            _CACHE.move_to_end(key)
+            return cached
+    seed = _read_file(path)
+    with _CACHE_LOCK:
+        _CACHE[key] = seed
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return seed
+
+
+_CACHE_SIZE = 16
+_CACHE: OrderedDict[tuple[str, int, int], Seed] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def _read_file(path: Path) -> Seed:
+    try:
         raw = path.read_bytes()
     except OSError as exc:
         raise SeedError(f"seed {path}: cannot read: {exc.strerror or exc}") from None
     import yaml  # only when a YAML seed is read
 
+    is_json = path.suffix.lower() == ".json"
     try:
-        data = orjson.loads(raw) if path.suffix.lower() == ".json" else yaml.safe_load(raw)
+        data = orjson.loads(raw) if is_json else yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (orjson.JSONDecodeError, yaml.YAMLError) as exc:
-        raise SeedError(
-            f"seed {path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {exc}"
-        ) from None
+        raise SeedError(f"seed {path}: not valid {'JSON' if is_json else 'YAML'}: {exc}") from None
     return _Parser(str(path)).seed(data if data is not None else {})
 
 

@@ -39,6 +39,23 @@ class RecordTable:
         self.n_rows = 0
         self.version = 0
 
+    def copy(self) -> RecordTable:
+        """An independent copy (for store snapshots): new lists and arrays; the per-row tuples and
+        strings are immutable and shared."""
+        other = RecordTable.__new__(RecordTable)
+        other.row_of = dict(self.row_of)
+        other.ids = list(self.ids)
+        other.documents = list(self.documents)
+        other.uris = list(self.uris)
+        other._keys = list(self._keys)
+        other._values = list(self._values)
+        other._shapes = dict(self._shapes)
+        other.alive = self.alive.copy()
+        other.vectors = None if self.vectors is None else self.vectors.copy()
+        other.n_rows = self.n_rows
+        other.version = self.version
+        return other
+
     # ---- reading -------------------------------------------------------------------------
     def __len__(self) -> int:
         return len(self.row_of)
