@@ -25,7 +25,7 @@ def test_every_chromadb_client_is_intercepted(
 ) -> None:
     offline_repo(pytester, monkeypatch, test_app=("intercept_clients.py"))
     result = run_pytest()
-    result.assert_outcomes(passed=8)
+    result.assert_outcomes(passed=10)
 
 
 def test_langchain_and_llamaindex_stores_are_intercepted(

@@ -88,6 +88,30 @@ def test_default_embeddings_are_offline_and_deterministic(chroma_intercept):
     assert body["configuration"]["embedding_function"]["name"] == "default"
 
 
+def test_the_journal_decodes_what_the_client_sent(chroma_intercept):
+    docs = chromadb.Client().create_collection("docs")
+    docs.add(ids=["a"], documents=["red apples"])
+    sent = chroma_intercept.requests.last("collection_add")
+    assert sent.embeddings[0] == pytest.approx(embed_text("red apples"), abs=1e-6)
+    assert "collection_add" in repr(chroma_intercept.requests) and '{"ids":["a"]' in repr(sent)
+
+
+def test_fail_429_raises_the_clients_rate_limit_error_sync_and_async(chroma_intercept):
+    from chromadb.errors import RateLimitError
+
+    docs = chromadb.HttpClient().create_collection("docs")
+    chroma_intercept.fail("collection_add", status=429, times=2)
+    with pytest.raises(RateLimitError):
+        docs.add(ids=["a"], embeddings=[[1.0, 2.0]])
+
+    async def main():
+        client = await chromadb.AsyncHttpClient()
+        await (await client.get_collection("docs")).add(ids=["a"], embeddings=[[1.0, 2.0]])
+
+    with pytest.raises(RateLimitError):
+        asyncio.run(main())
+
+
 @pytest.mark.chroma_intercept
 def test_the_marker_turns_interception_on(chroma_mock):
     chromadb.HttpClient(host="chroma.internal").create_collection("marked")

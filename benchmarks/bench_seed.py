@@ -1,0 +1,127 @@
+"""Benchmark (issue 12): a 5,000-record seed file shared by many tests — first load, per-test restore, 500 tests.
+
+Run: python benchmarks/bench_seed.py [--tests 500] [--records 5000] [--rounds 3]
+Targets (measured and printed, never asserted): after the first test, the seed costs <= 50 ms per test,
+and 500 tests using it add <= 1 s beyond the one-time load (the file is parsed and loaded once, then
+each test gets a store snapshot restored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_plugin import run_pytest
+from mockserver.api.app import create_app
+from mockserver.intercept.scopes import ScopedApps
+from mockserver.intercept.server_thread import MockServer
+from mockserver.pytest.handles import LocalMock
+
+WORDS = "apple banana cherry red green yellow sweet sour fruit tree leaf stone seed juice peel core".split()
+
+
+def write_seed(path: Path, records: int) -> None:
+    """`records` records with documents (embeddings derived, 384-d) and metadata, in one collection."""
+    rnd = random.Random(12)
+    rows = [
+        {"id": f"r{i}", "document": " ".join(rnd.choice(WORDS) for _ in range(8)), "metadata": {"n": i, "w": rnd.choice(WORDS)}}
+        for i in range(records)
+    ]
+    path.write_text(yaml.safe_dump({"collections": [{"name": "big", "records": rows}]}, sort_keys=False))
+
+
+def bench_in_process(path: Path, n: int) -> tuple[float, float, float, float]:
+    """(first prepare s, per-test prepare median ms, max ms, pure-Python-loader parse s) with one LocalMock."""
+    app = create_app()
+    scopes = ScopedApps(app)
+    with MockServer(scopes) as server:
+        handle = LocalMock(app, server, scopes)
+        t = time.perf_counter()
+        handle.prepare([path])
+        first = time.perf_counter() - t
+        samples = []
+        for _ in range(n):
+            t = time.perf_counter()
+            handle.prepare([path])
+            samples.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    yaml.load(path.read_bytes(), Loader=yaml.SafeLoader)
+    pure = time.perf_counter() - t
+    return first, statistics.median(samples) * 1000, max(samples) * 1000, pure
+
+
+SEEDED = "def test_{i}(chroma_mock):\n    assert chroma_mock.store.count_collections('default_tenant', 'default_database') == 1\n"
+PLAIN = "def test_{i}():\n    assert True\n"
+
+
+def bench_suite(path: Path, n: int, rounds: int) -> dict[str, float]:
+    """Best wall seconds over rounds: n plain tests; the first seeded; all seeded (module marker)."""
+    with tempfile.TemporaryDirectory(prefix="bench-seed-") as tmp:
+        folder = Path(tmp)
+        (folder / "conftest.py").write_text("")
+        (folder / "big.yaml").write_bytes(path.read_bytes())
+        head = 'import pytest\n\npytestmark = pytest.mark.chroma_seed("big.yaml")\n\n'
+        suites = {}
+        for name, seeded in (("none", 0), ("first", 1), ("all", n)):
+            target = folder / f"test_{name}.py"
+            target.write_text(head + "".join((SEEDED if i < seeded else PLAIN).format(i=i) for i in range(n)))
+            suites[name] = target
+        run_pytest(folder, suites["none"])  # warm the file cache and bytecode
+        runs: dict[str, list[float]] = {name: [] for name in suites}
+        for _ in range(rounds):
+            for name, target in suites.items():
+                runs[name].append(run_pytest(folder, target)[0])
+        return {name: min(r) for name, r in runs.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tests", type=int, default=500)
+    parser.add_argument("--records", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    n = args.tests
+    with tempfile.TemporaryDirectory(prefix="bench-seed-file-") as tmp:
+        path = Path(tmp) / "big.yaml"
+        write_seed(path, args.records)
+        size_kb = path.stat().st_size / 1024
+        first, median_ms, max_ms, pure = bench_in_process(path, 200)
+        suite = bench_suite(path, n, args.rounds)
+    per_test_ms = (suite["all"] - suite["first"]) / (n - 1) * 1000
+    added = suite["all"] - suite["first"]
+    rows = [
+        (f"seed file: {args.records} records, {size_kb:.0f} KB YAML", "", "", None),
+        ("parse with PyYAML's pure-Python loader (before: every test)", f"{pure:.3f} s", "", None),
+        ("first test: parse (C loader) + load + snapshot", f"{first:.3f} s", "", None),
+        ("each later test: reset + restore, median (in process)", f"{median_ms:.2f} ms", "<= 50 ms", median_ms <= 50),
+        ("each later test: reset + restore, max (in process)", f"{max_ms:.2f} ms", "", None),
+        (f"{n} plain tests, wall", f"{suite['none']:.3f} s", "", None),
+        (f"{n} tests, the first seeded, wall", f"{suite['first']:.3f} s", "", None),
+        (f"{n} tests, all seeded (module marker), wall", f"{suite['all']:.3f} s", "", None),
+        ("per seeded test after the first ((all - first) / (n - 1))", f"{per_test_ms:.2f} ms", "<= 50 ms", per_test_ms <= 50),
+        (f"{n}-test fixture overhead beyond the one-time load (all - first)", f"{added:.3f} s", "<= 1 s", added <= 1),
+    ]
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nchroma-mockserver seeds at scale (suite runs best of {args.rounds}; load average {load})\n")
+    width = max(len(r[0]) for r in rows)
+    value_width = max(len(r[1]) for r in rows)
+    print(f"| {'measure':<{width}} | {'value':>{value_width}} | {'target':>8} | {'met':>4} |")
+    print(f"|{'-' * (width + 2)}|{'-' * (value_width + 2)}|{'-' * 10}|{'-' * 6}|")
+    for name, value, target, met in rows:
+        mark = "" if met is None else ("yes" if met else "NO")
+        print(f"| {name:<{width}} | {value:>{value_width}} | {target:>8} | {mark:>4} |")
+
+
+if __name__ == "__main__":
+    main()
