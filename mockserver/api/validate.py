@@ -20,6 +20,7 @@ import orjson
 from mockserver.api.spec import JsonObject, Operation, Spec
 from mockserver.errors import InvalidArgument, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from mockserver.serde.enums import enum_syntax_error, unit_variants_as_strings
+from mockserver.serde.messages import path_at, serde_error
 from mockserver.serde.numbers import json_float, json_int, needs_serde
 
 MAX_BODY_BYTES = 40 * 1024 * 1024
@@ -232,11 +233,12 @@ class Validator:
             syntax = enum_syntax_error(self._components, operation.body_schema, _text(body), data, paths)
             if syntax is not None:  # serde fails while parsing there: a 400, not a 422
                 raise InvalidArgument(syntax)
-            error = errors[0]
-            path = ".".join(str(p) for p in error.instance_path) or "."
-            raise Unprocessable(
-                f"Failed to deserialize the JSON body into the target type: {path}: {error.message}"
-            )
+            message = serde_error(self._schemas, operation.body_schema, _text(body))
+            if message is None:  # a problem serde_error does not model: JSON Schema's words
+                error = errors[0]
+                path = ".".join(str(p) for p in error.instance_path) or "."
+                message = f"{path}: {error.message}"
+            raise Unprocessable(f"Failed to deserialize the JSON body into the target type: {message}")
         return ValidRequest(operation, params, query, data)
 
     def parse_query(self, operation: Operation, query_string: bytes) -> dict[str, Any]:
@@ -293,13 +295,34 @@ def parse_json(body: bytes | str) -> Any:
             orjson.dumps(data)  # a lone surrogate escape: serde refuses it, the stdlib parser does not
             return data
         except (ValueError, UnicodeDecodeError, RecursionError, orjson.JSONEncodeError):
-            raise InvalidArgument(f"Failed to parse the request body as JSON: {exc}") from None
+            raise InvalidArgument(f"Failed to parse the request body as JSON: {_parse_error(body, exc)}") from None
     if not needs_serde(body if isinstance(body, bytes) else body.encode()):
         return data
     try:
         return _serde_loads(body)
     except (ValueError, RecursionError) as exc:  # NumberOutOfRange; nesting deeper than the stdlib allows
         raise InvalidArgument(f"Failed to parse the request body as JSON: {exc}") from None
+
+
+_NUMBER_TOKEN = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
+
+
+def _parse_error(body: bytes | str, exc: orjson.JSONDecodeError) -> str:
+    """serde's words where a value was expected (`NaN`, `Infinity`, a stray character):
+    "metadatas[0].x: expected value at line 1 column 53"; orjson's words otherwise."""
+    text = _text(body)
+    if exc.msg.startswith("unexpected character"):
+        what, end = "expected value", exc.pos + 1  # serde reports the offending character
+    elif exc.msg.startswith("number is infinity") and (number := _NUMBER_TOKEN.match(text, exc.pos)):
+        what, end = "number out of range", number.end()  # ... and a number after its last digit
+    else:
+        return str(exc)
+    where = path_at(text, exc.pos)
+    if where is None:
+        return str(exc)
+    line = text.count("\n", 0, exc.pos) + 1
+    column = len(text[text.rfind("\n", 0, exc.pos) + 1 : end].encode())
+    return f"{where + ': ' if where else ''}{what} at line {line} column {column}"
 
 
 def _serde_loads(body: bytes | str) -> Any:
