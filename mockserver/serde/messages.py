@@ -301,9 +301,9 @@ def _parse(text: str, at: int) -> tuple[_Node, int]:
     if char == '"':
         value, end = scanstring(text, at + 1)
         return _Node("string", value, at, end), end
-    for literal, kind, value in (("true", "boolean", True), ("false", "boolean", False), ("null", "null", None)):
+    for literal, kind, constant in (("true", "boolean", True), ("false", "boolean", False), ("null", "null", None)):
         if text.startswith(literal, at):
-            return _Node(kind, value, at, at + len(literal)), at + len(literal)
+            return _Node(kind, constant, at, at + len(literal)), at + len(literal)
     match = _NUMBER.match(text, at)
     if match is None:
         raise ValueError(f"not JSON at {at}")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +13,7 @@ import pytest
 
 RunPytest = Callable[..., pytest.RunResult]
 SAMPLES = Path(__file__).parent / "samples"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def offline_repo(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, **modules: str) -> None:
@@ -16,7 +21,7 @@ def offline_repo(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, **m
     cached embedding model), and the given sample modules as test files."""
     pytester.makeconftest((SAMPLES / "no_network_conftest.py").read_text())
     monkeypatch.setenv("HOME", str(pytester.path / "home"))
-    for name, sample in modules.items():
+    for name, sample in modules.items():  # name -> file in samples/
         pytester.makepyfile(**{name: (SAMPLES / sample).read_text()})
 
 
@@ -50,3 +55,31 @@ def test_ini_switch_turns_it_on_for_unchanged_tests_under_xdist(
     result = run_pytest("-p", "xdist", "-n", "2")
     result.assert_outcomes(passed=8)
     result.stdout.fnmatch_lines(["*2 workers*"])
+
+
+def readme_block(after: str) -> str:
+    text = (REPO / "README.md").read_text()
+    found = re.search(re.escape(after) + r"\n\n```python\n(.*?)```", text, re.DOTALL)
+    assert found, f"README.md lost its example after {after!r}"
+    return found.group(1)
+
+
+def test_readme_interception_example(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_pytest: RunPytest
+) -> None:
+    offline_repo(pytester, monkeypatch)
+    example = readme_block("`tests/test_app.py`:")
+    pytester.makepyfile(test_app=example)
+    result = run_pytest()
+    result.assert_outcomes(passed=example.count("\ndef test_"))
+
+
+def test_readme_mock_chroma_example(tmp_path: Path) -> None:
+    """The `mock_chroma` example as a plain script, network blocked, in an empty folder."""
+    guard = (SAMPLES / "no_network_conftest.py").read_text()
+    script = tmp_path / "example.py"
+    script.write_text(guard + "\n\n" + readme_block("### Outside pytest: `mock_chroma`"))
+    env = {**os.environ, "HOME": str(tmp_path), "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "notes-db").exists()
