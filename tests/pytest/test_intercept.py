@@ -25,12 +25,14 @@ def offline_repo(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, **m
         pytester.makepyfile(**{name: (SAMPLES / sample).read_text()})
 
 
-def test_every_chromadb_client_is_intercepted(
+def test_every_chromadb_client_is_intercepted_and_the_readme_example_passes(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_pytest: RunPytest
 ) -> None:
-    offline_repo(pytester, monkeypatch, test_app=("intercept_clients.py"))
+    offline_repo(pytester, monkeypatch, test_clients="intercept_clients.py")
+    example = readme_block("`tests/test_app.py`:")
+    pytester.makepyfile(test_app=example)
     result = run_pytest()
-    result.assert_outcomes(passed=10)
+    result.assert_outcomes(passed=10 + example.count("\ndef test_"))
 
 
 def test_langchain_and_llamaindex_stores_are_intercepted(
@@ -62,16 +64,6 @@ def readme_block(after: str) -> str:
     found = re.search(re.escape(after) + r"\n\n```python\n(.*?)```", text, re.DOTALL)
     assert found, f"README.md lost its example after {after!r}"
     return found.group(1)
-
-
-def test_readme_interception_example(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_pytest: RunPytest
-) -> None:
-    offline_repo(pytester, monkeypatch)
-    example = readme_block("`tests/test_app.py`:")
-    pytester.makepyfile(test_app=example)
-    result = run_pytest()
-    result.assert_outcomes(passed=example.count("\ndef test_"))
 
 
 def test_readme_mock_chroma_example(tmp_path: Path) -> None:
