@@ -24,7 +24,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_plugin import run_pytest
+from benchmarks.bench_plugin import print_table, run_pytest
 from mockserver.api.app import create_app
 from mockserver.intercept.scopes import ScopedApps
 from mockserver.intercept.server_thread import MockServer
@@ -133,7 +133,7 @@ def main() -> None:
         first, median_ms, max_ms, pure = bench_in_process(path, 200)
         suite = bench_suite(path, n, args.rounds)
     first_setup, rest, per_test_ms = suite
-    rows = [
+    rows: list[tuple[str, str, str, bool | None]] = [
         (f"seed file: {args.records} records, {size_kb:.0f} KB YAML", "", "", None),
         ("parse with PyYAML's pure-Python loader (before: every test)", f"{pure:.3f} s", "", None),
         ("first test: parse (C loader) + load + snapshot, in process", f"{first:.3f} s", "", None),
@@ -145,13 +145,7 @@ def main() -> None:
     ]
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\nchroma-mockserver seeds at scale (pytest runs: best of {args.rounds}; load average {load})\n")
-    width = max(len(r[0]) for r in rows)
-    value_width = max(len(r[1]) for r in rows)
-    print(f"| {'measure':<{width}} | {'value':>{value_width}} | {'target':>8} | {'met':>4} |")
-    print(f"|{'-' * (width + 2)}|{'-' * (value_width + 2)}|{'-' * 10}|{'-' * 6}|")
-    for name, value, target, met in rows:
-        mark = "" if met is None else ("yes" if met else "NO")
-        print(f"| {name:<{width}} | {value:>{value_width}} | {target:>8} | {mark:>4} |")
+    print_table(rows)
 
 
 if __name__ == "__main__":
