@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import os
 import re
@@ -15,7 +16,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
 import orjson
 
@@ -100,10 +101,6 @@ class Seed:
 # deterministic embeddings ----------------------------------------------------------------------
 _TOKEN = re.compile(r"\w+")
 
-if TYPE_CHECKING:
-    import numpy as np
-
-
 def embed_text(text: str, dimension: int = DEFAULT_DIMENSION) -> list[float]:
     """A unit-length embedding of `text` that depends only on the text and the dimension.
 
@@ -115,12 +112,11 @@ def embed_text(text: str, dimension: int = DEFAULT_DIMENSION) -> list[float]:
         raise ValueError(f"dimension must be a positive integer, not {dimension!r}")
     import numpy as np  # imported on first use: a server that never seeds does not load numpy
 
-    vector = np.zeros(dimension, dtype=np.float64)
+    values = [0.0] * dimension
     for word in _TOKEN.findall(text.lower()):
-        _bump(vector, "w:" + word, 1.0)
-        padded = f"<{word}>"
-        for i in range(len(padded) - 2):
-            _bump(vector, "t:" + padded[i : i + 3], 0.5)
+        for index, weight in _word_features(word, dimension):
+            values[index] += weight  # sums of +-1 and +-0.5: exact in any order
+    vector = np.array(values, dtype=np.float64)
     norm = float(np.linalg.norm(vector))
     if norm == 0.0:
         raw = np.frombuffer(hashlib.shake_256(text.encode("utf-8")).digest(4 * dimension), dtype="<u4")
@@ -129,9 +125,19 @@ def embed_text(text: str, dimension: int = DEFAULT_DIMENSION) -> list[float]:
     return [float(x) for x in (vector / norm).astype(np.float32)]
 
 
-def _bump(vector: np.ndarray[Any, np.dtype[np.float64]], feature: str, weight: float) -> None:
+@functools.lru_cache(maxsize=65536)
+def _word_features(word: str, dimension: int) -> tuple[tuple[int, float], ...]:
+    """The (bucket, signed weight) of a word and of its character trigrams (cached: words repeat)."""
+    padded = f"<{word}>"
+    return (
+        _feature("w:" + word, dimension, 1.0),
+        *(_feature("t:" + padded[i : i + 3], dimension, 0.5) for i in range(len(padded) - 2)),
+    )
+
+
+def _feature(feature: str, dimension: int, weight: float) -> tuple[int, float]:
     h = int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest(), "little")
-    vector[h % len(vector)] += weight if h >> 63 else -weight
+    return h % dimension, (weight if h >> 63 else -weight)
 
 
 # reading ---------------------------------------------------------------------------------------
