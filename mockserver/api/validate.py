@@ -20,7 +20,7 @@ import orjson
 from mockserver.api.spec import JsonObject, Operation, Spec
 from mockserver.errors import InvalidArgument, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from mockserver.serde.enums import enum_syntax_error, unit_variants_as_strings
-from mockserver.serde.messages import path_at, serde_error
+from mockserver.serde.messages import parse_error, serde_error
 from mockserver.serde.numbers import json_float, json_int, needs_serde
 
 MAX_BODY_BYTES = 40 * 1024 * 1024
@@ -304,25 +304,9 @@ def parse_json(body: bytes | str) -> Any:
         raise InvalidArgument(f"Failed to parse the request body as JSON: {exc}") from None
 
 
-_NUMBER_TOKEN = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
-
-
 def _parse_error(body: bytes | str, exc: orjson.JSONDecodeError) -> str:
-    """serde's words where a value was expected (`NaN`, `Infinity`, a stray character):
-    "metadatas[0].x: expected value at line 1 column 53"; orjson's words otherwise."""
-    text = _text(body)
-    if exc.msg.startswith("unexpected character"):
-        what, end = "expected value", exc.pos + 1  # serde reports the offending character
-    elif exc.msg.startswith("number is infinity") and (number := _NUMBER_TOKEN.match(text, exc.pos)):
-        what, end = "number out of range", number.end()  # ... and a number after its last digit
-    else:
-        return str(exc)
-    where = path_at(text, exc.pos)
-    if where is None:
-        return str(exc)
-    line = text.count("\n", 0, exc.pos) + 1
-    column = len(text[text.rfind("\n", 0, exc.pos) + 1 : end].encode())
-    return f"{where + ': ' if where else ''}{what} at line {line} column {column}"
+    """serde's words where they are modelled (mockserver.serde.messages.parse_error), orjson's otherwise."""
+    return parse_error(_text(body), exc.pos, exc.msg) or str(exc)
 
 
 def _serde_loads(body: bytes | str) -> Any:

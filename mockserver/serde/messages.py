@@ -28,7 +28,7 @@ from typing import Any
 
 from mockserver.serde.numbers import serde_number
 
-__all__ = ["path_at", "serde_error"]
+__all__ = ["parse_error", "path_at", "serde_error"]
 
 JsonObject = dict[str, Any]
 _REF = "#/components/schemas/"
@@ -309,6 +309,25 @@ def _parse(text: str, at: int) -> tuple[_Node, int]:
         raise ValueError(f"not JSON at {at}")
     number = serde_number(match.group(0))  # integers beyond i64/u64 become f64, as serde_json reads them
     return _Node("integer" if isinstance(number, int) else "float", number, at, match.end()), match.end()
+
+
+def parse_error(text: str, pos: int, orjson_message: str) -> str | None:
+    """serde's message for a body that is not JSON, from orjson's error at index `pos`, where modelled:
+    "metadatas[0].x: expected value at line 1 column 53" where a value should start (`NaN`, a stray
+    character: serde reports that character), "...: number out of range at line 1 column 57" (after
+    the number's last digit); None otherwise."""
+    if orjson_message.startswith("unexpected character"):
+        what, end = "expected value", pos + 1
+    elif orjson_message.startswith("number is infinity") and (number := _NUMBER.match(text, pos)):
+        what, end = "number out of range", number.end()
+    else:
+        return None
+    where = path_at(text, pos)
+    if where is None:
+        return None
+    line = text.count("\n", 0, pos) + 1
+    column = len(text[text.rfind("\n", 0, pos) + 1 : end].encode())
+    return f"{where + ': ' if where else ''}{what} at line {line} column {column}"
 
 
 def path_at(text: str, pos: int) -> str | None:
