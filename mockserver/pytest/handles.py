@@ -107,7 +107,7 @@ class ChromaMock:
 
     def fail(
         self,
-        operation_id: str,
+        operation_id: str | None = None,
         status: int | None = 500,
         times: int | None = 1,
         delay: float = 0.0,
@@ -115,8 +115,9 @@ class ChromaMock:
         error: str | None = None,
         probability: float = 1.0,
     ) -> str:
-        """Answer the next `times` calls of `operation_id` (None: every call) with a Chroma-shaped error
-        `status` after `delay` seconds (`status=None`: only the delay); return the rule id (mock only)."""
+        """Answer the next `times` calls of `operation_id` (`operation_id=None`: of any operation;
+        `times=None`: every call) with a Chroma-shaped error `status` after `delay` seconds
+        (`status=None`: only the delay); return the rule id (mock only)."""
         raise NotImplementedError
 
 
@@ -189,7 +190,7 @@ class LocalMock(ChromaMock):
 
     def fail(
         self,
-        operation_id: str,
+        operation_id: str | None = None,
         status: int | None = 500,
         times: int | None = 1,
         delay: float = 0.0,
@@ -200,7 +201,7 @@ class LocalMock(ChromaMock):
         from mockserver.control.faults import FaultRule
 
         known = {op.operation_id for op in self.app.spec.operations}
-        if operation_id not in known:
+        if operation_id is not None and operation_id not in known:
             raise ValueError(f"unknown operation id {operation_id!r}; the spec has: {', '.join(sorted(known))}")
         rule = FaultRule(
             operation_id=operation_id,
@@ -244,7 +245,7 @@ class RemoteChroma(ChromaMock):
 
     def fail(
         self,
-        operation_id: str,
+        operation_id: str | None = None,
         status: int | None = 500,
         times: int | None = 1,
         delay: float = 0.0,

@@ -110,6 +110,10 @@ def test_fail_429_raises_the_clients_rate_limit_error_sync_and_async(chroma_inte
 
     with pytest.raises(RateLimitError):
         asyncio.run(main())
+    chroma_intercept.fail(status=429)  # the next request, whatever its operation
+    with pytest.raises(RateLimitError):
+        docs.count()
+    assert docs.count() == 0
 
 
 @pytest.mark.chroma_intercept
