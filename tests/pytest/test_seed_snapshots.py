@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy  # noqa: F401 -- imported at collection: an in-process pytester run elsewhere drops modules it first imported
 import pytest
 
 from mockserver.api.app import create_app
