@@ -87,8 +87,8 @@ def serde_error(components: JsonObject, schema: JsonObject, body_text: str) -> s
     try:
         node, _ = _parse(body_text, _skip(body_text, 0))
         problem = _Walker(components, body_text).walk(schema, node, (), None)
-    except (_GiveUp, ValueError, IndexError, KeyError, RecursionError):
-        return None
+    except (_GiveUp, ValueError, IndexError, KeyError, TypeError, RecursionError):
+        return None  # not modelled (or a body this walker cannot follow): the caller keeps its own words
     if problem is None:
         return None
     line = body_text.count("\n", 0, problem.at) + 1
