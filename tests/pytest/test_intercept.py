@@ -75,3 +75,29 @@ def test_readme_mock_chroma_example(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert not (tmp_path / "notes-db").exists()
+
+
+def test_with_chroma_url_clients_go_to_that_server(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_pytest: RunPytest
+) -> None:
+    from mockserver.api.app import create_app
+    from mockserver.intercept.server_thread import MockServer
+
+    offline_repo(pytester, monkeypatch)
+    pytester.makepyfile(
+        test_remote="""
+        import chromadb
+
+        def test_app_clients_reach_the_real_server(chroma_intercept, tmp_path):
+            assert not chroma_intercept.is_mock
+            chromadb.HttpClient(host="chroma.internal").create_collection("via_http")
+            chromadb.PersistentClient(path=str(tmp_path / "db")).create_collection("via_path")
+            names = sorted(c.name for c in chroma_intercept.client().list_collections())
+            assert names == ["via_http", "via_path"]  # one server: paths share it
+        """
+    )
+    app = create_app()
+    with MockServer(app) as real:  # stands in for `chroma run` (it answers POST /api/v2/reset too)
+        result = run_pytest("--chroma-url", real.url)
+    result.assert_outcomes(passed=1)
+    assert app.store.count_collections("default_tenant", "default_database") == 2
