@@ -108,6 +108,9 @@ class _PatchingLoader(importlib.abc.Loader):
         module: ModuleType | None = self.loader.create_module(spec)
         return module
 
+    def __getattr__(self, name: str) -> Any:  # get_source, get_filename, is_package ... of the real loader
+        return getattr(self.loader, name)
+
     def exec_module(self, module: ModuleType) -> None:
         self.loader.exec_module(module)
         with _lock:
