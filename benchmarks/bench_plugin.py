@@ -132,6 +132,17 @@ def bench_suite(n: int, rounds: int) -> dict[str, tuple[float, float]]:
         return {name: (min(w for w, _ in r), min(c for _, c in r)) for name, r in runs.items()}
 
 
+def print_table(rows: list[tuple[str, str, str, bool | None]]) -> None:
+    """(measure, value, target, met) rows as a Markdown table; met None: no target."""
+    width = max(len(r[0]) for r in rows)
+    value_width = max(len(r[1]) for r in rows)
+    print(f"| {'measure':<{width}} | {'value':>{value_width}} | {'target':>8} | {'met':>4} |")
+    print(f"|{'-' * (width + 2)}|{'-' * (value_width + 2)}|{'-' * 10}|{'-' * 6}|")
+    for name, value, target, met in rows:
+        mark = "" if met is None else ("yes" if met else "NO")
+        print(f"| {name:<{width}} | {value:>{value_width}} | {target:>8} | {mark:>4} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tests", type=int, default=500)
@@ -177,13 +188,7 @@ def main() -> None:
         f"\nchroma-mockserver pytest plugin ({args.rounds} rounds: medians; suite runs best-of; "
         f"python {sys.version.split()[0]}; load average {load}: wall times suffer under load, CPU times less)\n"
     )
-    width = max(len(r[0]) for r in rows)
-    value_width = max(len(r[1]) for r in rows)
-    print(f"| {'measure':<{width}} | {'value':>{value_width}} | {'target':>8} | {'met':>4} |")
-    print(f"|{'-' * (width + 2)}|{'-' * (value_width + 2)}|{'-' * 10}|{'-' * 6}|")
-    for name, value, target, met in rows:
-        mark = "" if met is None else ("yes" if met else "NO")
-        print(f"| {name:<{width}} | {value:>{value_width}} | {target:>8} | {mark:>4} |")
+    print_table(rows)
 
 
 if __name__ == "__main__":

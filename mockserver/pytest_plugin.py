@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from mockserver.pytest.handles import ChromaMock, LocalMock, RemoteChroma
 from mockserver.pytest.plugin import (
+    _chroma_intercept_switch,
+    chroma_intercept,
     chroma_mock,
     chroma_mock_session,
     pytest_addoption,
@@ -20,6 +22,8 @@ __all__ = [
     "ChromaMock",
     "LocalMock",
     "RemoteChroma",
+    "_chroma_intercept_switch",
+    "chroma_intercept",
     "chroma_mock",
     "chroma_mock_session",
     "pytest_addoption",

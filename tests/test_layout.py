@@ -20,12 +20,14 @@ ALLOWED: dict[str, set[str]] = {
     "control": {"errors", "asgi", "serde", "store"},
     "api": {"errors", "asgi", "serde", "store", "control"},
     "serve": {"errors", "asgi", "serde", "store", "control", "api"},
-    "pytest": {"errors", "asgi", "serde", "store", "control", "api", "contracts"},
+    "intercept": {"asgi", "store", "control", "api"},
+    "pytest": {"errors", "asgi", "serde", "store", "control", "api", "contracts", "intercept"},
     "pytest_plugin": {"pytest"},
     "__main__": {"serve"},
+    "mockserver": {"intercept"},
     "contracts": {"api"},
 }
-PACKAGES = ["api", "store", "control", "serve", "pytest", "serde"]
+PACKAGES = ["api", "store", "control", "serve", "pytest", "serde", "intercept"]
 
 
 def _module(path: Path) -> str:

@@ -20,6 +20,7 @@ from mockserver.api.spec import JsonObject, Operation, Spec
 from mockserver.asgi import is_json_media_type
 from mockserver.errors import InvalidArgument, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from mockserver.serde.enums import enum_syntax_error, unit_variants_as_strings
+from mockserver.serde.messages import parse_error, serde_error
 from mockserver.serde.numbers import json_float, json_int, needs_serde
 
 MAX_BODY_BYTES = 40 * 1024 * 1024
@@ -234,11 +235,12 @@ class Validator:
             syntax = enum_syntax_error(self._components, operation.body_schema, _text(body), data, paths)
             if syntax is not None:  # serde fails while parsing there: a 400, not a 422
                 raise InvalidArgument(syntax)
-            error = errors[0]
-            path = ".".join(str(p) for p in error.instance_path) or "."
-            raise Unprocessable(
-                f"Failed to deserialize the JSON body into the target type: {path}: {error.message}"
-            )
+            message = serde_error(self._schemas, operation.body_schema, _text(body))
+            if message is None:  # a problem serde_error does not model: JSON Schema's words
+                error = errors[0]
+                path = ".".join(str(p) for p in error.instance_path) or "."
+                message = f"{path}: {error.message}"
+            raise Unprocessable(f"Failed to deserialize the JSON body into the target type: {message}")
         return ValidRequest(operation, params, query, data)
 
     def parse_query(self, operation: Operation, query_string: bytes) -> dict[str, Any]:
@@ -281,13 +283,18 @@ def parse_json(body: bytes | str) -> Any:
             orjson.dumps(data)  # a lone surrogate escape: serde refuses it, the stdlib parser does not
             return data
         except (ValueError, UnicodeDecodeError, RecursionError, orjson.JSONEncodeError):
-            raise InvalidArgument(f"Failed to parse the request body as JSON: {exc}") from None
+            raise InvalidArgument(f"Failed to parse the request body as JSON: {_parse_error(body, exc)}") from None
     if not needs_serde(body if isinstance(body, bytes) else body.encode()):
         return data
     try:
         return _serde_loads(body)
     except (ValueError, RecursionError) as exc:  # NumberOutOfRange; nesting deeper than the stdlib allows
         raise InvalidArgument(f"Failed to parse the request body as JSON: {exc}") from None
+
+
+def _parse_error(body: bytes | str, exc: orjson.JSONDecodeError) -> str:
+    """serde's words where they are modelled (mockserver.serde.messages.parse_error), orjson's otherwise."""
+    return parse_error(_text(body), exc.pos, exc.msg) or str(exc)
 
 
 def _serde_loads(body: bytes | str) -> Any:

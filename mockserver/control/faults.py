@@ -28,7 +28,9 @@ from mockserver.errors import InvalidArgument
 
 MAX_DELAY_MS = 600_000
 
-_DEFAULT_ERRORS = {400: "InvalidArgumentError", 404: "NotFoundError", 500: "InternalError"}
+#: 429 is "RateLimitError", the name chromadb's Python client turns into `chromadb.errors.RateLimitError`
+#: (the JS client maps 429 to its rate-limit error by status); Chroma's own server says "ChromaError".
+_DEFAULT_ERRORS = {400: "InvalidArgumentError", 404: "NotFoundError", 429: "RateLimitError", 500: "InternalError"}
 
 
 def default_error(status: int) -> str:

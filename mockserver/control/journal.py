@@ -25,6 +25,8 @@ DEFAULT_MAXLEN = 1000
 #: Bodies kept at most, in bytes over all entries: older entries go first, so a stream of bulk
 #: `add` requests cannot hold gigabytes (the newest entry is always kept).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+#: Characters of the request body `repr()` shows per entry.
+PREVIEW_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -63,13 +65,33 @@ class JournalEntry:
             "exception": self.exception,
         }
 
-    def describe(self) -> str:
-        """One readable line: `POST /api/v2/... -> 201 (collection_add)`."""
+    def describe(self, preview: int = 0) -> str:
+        """One readable line: `POST /api/v2/... -> 201 (collection_add)`, then the start of the
+        request body when `preview` > 0 (at most that many characters)."""
         target = self.path + (f"?{self.query}" if self.query else "")
         line = f"{self.method} {target} -> {self.status} ({self.operation_id or 'no operation'})"
         if self.fault:
             line += f" [fault: {self.fault}]"
+        if preview and self.request_body is not None:
+            line += " " + _preview(self.request_body, preview)
         return line
+
+    def __repr__(self) -> str:
+        return f"<JournalEntry {self.describe(preview=PREVIEW_CHARS)}>"
+
+    @property
+    def embeddings(self) -> list[list[float] | None] | None:
+        """The embeddings the request sent (`embeddings`, or a query's `query_embeddings`) as lists of
+        floats, base64 ones (what chromadb's clients send) decoded; None when it sent none."""
+        body = self.request_body
+        if not isinstance(body, dict):
+            return None
+        sent = body.get("embeddings", body.get("query_embeddings"))
+        if not isinstance(sent, list):
+            return None
+        from mockserver.store.embeddings import decode
+
+        return [None if v is None else [float(x) for x in v] for v in decode(sent) or []]
 
 
 _Row = tuple[Any, ...]  # a JournalEntry's fields but seq in order, then `raw` (bodies still JSON bytes), then seq
@@ -157,6 +179,9 @@ class Journal:
             return count
 
     # reading ------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return f"<Journal: {self._summary(preview=PREVIEW_CHARS)}>"
+
     def __len__(self) -> int:
         return len(self._entries)
 
@@ -258,14 +283,14 @@ class Journal:
         __tracebackhide__ = True
         self.assert_called(operation_id, 0, **filters)
 
-    def _summary(self, last: int = 20) -> str:
+    def _summary(self, last: int = 20, preview: int = 0) -> str:
         entries = self.entries()
         if not entries:
             return "The journal is empty." if self.enabled else "The journal is disabled (maxlen=0)."
         shown = entries[-last:]
         head = f"Requests recorded ({len(entries)}"
         head += f", last {len(shown)} shown):" if len(shown) < len(entries) else "):"
-        return "\n".join([head, *(f"  {e.describe()}" for e in shown)])
+        return "\n".join([head, *(f"  {e.describe(preview)}" for e in shown)])
 
 
 _ROW_FIELDS = tuple(name for name in JournalEntry.__dataclass_fields__ if name != "seq")
@@ -295,6 +320,12 @@ def _loads(body: bytes) -> Any:
         return orjson.loads(body)
     except orjson.JSONDecodeError:
         return None
+
+
+def _preview(body: Any, limit: int) -> str:
+    """Compact JSON of a body, cut to `limit` characters (long embeddings included)."""
+    text = orjson.dumps(body, default=str, option=orjson.OPT_SERIALIZE_NUMPY).decode()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _times(n: int) -> str:

@@ -129,12 +129,14 @@ def load_seed(store: Store, data_or_path: SeedSource | Seed) -> SeedSummary:
             where = f"collections[{i}] ({c.name!r})"
             if c.id is not None and c.id in store.collections.by_id:
                 raise SeedError(f"seed {seed.source}: {where}: id {c.id} is already in use")
+            # copies: a parsed file's `Seed` is cached and loaded again (read_seed), so the store must not own its dicts
+            given = (c.tenant, c.database, c.name, *copy.deepcopy((c.metadata, c.configuration, c.schema)))
             if c.id is None:
                 create: Any = store.create_collection
-                args: tuple[Any, ...] = (c.tenant, c.database, c.name, c.metadata, c.configuration, c.schema)
+                args: tuple[Any, ...] = given
             else:
                 create = store.collections.create
-                args = (c.tenant, c.database, c.name, c.metadata, c.configuration, c.schema, False, c.id)
+                args = (*given, False, c.id)
             collection = _apply(seed, where, create, *args)
             if c.dimension is not None:
                 collection.dimension = c.dimension

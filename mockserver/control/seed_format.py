@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import os
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
 import orjson
 
@@ -98,10 +101,6 @@ class Seed:
 # deterministic embeddings ----------------------------------------------------------------------
 _TOKEN = re.compile(r"\w+")
 
-if TYPE_CHECKING:
-    import numpy as np
-
-
 def embed_text(text: str, dimension: int = DEFAULT_DIMENSION) -> list[float]:
     """A unit-length embedding of `text` that depends only on the text and the dimension.
 
@@ -113,12 +112,11 @@ def embed_text(text: str, dimension: int = DEFAULT_DIMENSION) -> list[float]:
         raise ValueError(f"dimension must be a positive integer, not {dimension!r}")
     import numpy as np  # imported on first use: a server that never seeds does not load numpy
 
-    vector = np.zeros(dimension, dtype=np.float64)
+    values = [0.0] * dimension
     for word in _TOKEN.findall(text.lower()):
-        _bump(vector, "w:" + word, 1.0)
-        padded = f"<{word}>"
-        for i in range(len(padded) - 2):
-            _bump(vector, "t:" + padded[i : i + 3], 0.5)
+        for index, weight in _word_features(word, dimension):
+            values[index] += weight  # sums of +-1 and +-0.5: exact in any order
+    vector = np.array(values, dtype=np.float64)
     norm = float(np.linalg.norm(vector))
     if norm == 0.0:
         raw = np.frombuffer(hashlib.shake_256(text.encode("utf-8")).digest(4 * dimension), dtype="<u4")
@@ -127,31 +125,68 @@ def embed_text(text: str, dimension: int = DEFAULT_DIMENSION) -> list[float]:
     return [float(x) for x in (vector / norm).astype(np.float32)]
 
 
-def _bump(vector: np.ndarray[Any, np.dtype[np.float64]], feature: str, weight: float) -> None:
+@functools.lru_cache(maxsize=65536)
+def _word_features(word: str, dimension: int) -> tuple[tuple[int, float], ...]:
+    """The (bucket, signed weight) of a word and of its character trigrams (cached: words repeat)."""
+    padded = f"<{word}>"
+    return (
+        _feature("w:" + word, dimension, 1.0),
+        *(_feature("t:" + padded[i : i + 3], dimension, 0.5) for i in range(len(padded) - 2)),
+    )
+
+
+def _feature(feature: str, dimension: int, weight: float) -> tuple[int, float]:
     h = int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest(), "little")
-    vector[h % len(vector)] += weight if h >> 63 else -weight
+    return h % dimension, (weight if h >> 63 else -weight)
 
 
 # reading ---------------------------------------------------------------------------------------
 def read_seed(data_or_path: SeedSource | Seed) -> Seed:
-    """Parse and check a seed (dict, or path to a .yaml/.yml/.json file) without touching a store."""
+    """Parse and check a seed (dict, or path to a .yaml/.yml/.json file) without touching a store.
+
+    Files are parsed once per (path, modification time, size): later reads of an unchanged file
+    return the same frozen `Seed` (YAML with libyaml's C loader when PyYAML has it).
+    """
     if isinstance(data_or_path, Seed):
         return data_or_path
     if isinstance(data_or_path, Mapping):
         return _Parser("<dict>").seed(data_or_path)
     path = Path(data_or_path)
     try:
+        stat = path.stat()
+    except OSError as exc:
+        raise SeedError(f"seed {path}: cannot read: {exc.strerror or exc}") from None
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            _CACHE.move_to_end(key)
+            return cached
+    seed = _read_file(path)
+    with _CACHE_LOCK:
+        _CACHE[key] = seed
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return seed
+
+
+_CACHE_SIZE = 16
+_CACHE: OrderedDict[tuple[str, int, int], Seed] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def _read_file(path: Path) -> Seed:
+    try:
         raw = path.read_bytes()
     except OSError as exc:
         raise SeedError(f"seed {path}: cannot read: {exc.strerror or exc}") from None
     import yaml  # only when a YAML seed is read
 
+    is_json = path.suffix.lower() == ".json"
     try:
-        data = orjson.loads(raw) if path.suffix.lower() == ".json" else yaml.safe_load(raw)
+        data = orjson.loads(raw) if is_json else yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (orjson.JSONDecodeError, yaml.YAMLError) as exc:
-        raise SeedError(
-            f"seed {path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {exc}"
-        ) from None
+        raise SeedError(f"seed {path}: not valid {'JSON' if is_json else 'YAML'}: {exc}") from None
     return _Parser(str(path)).seed(data if data is not None else {})
 
 

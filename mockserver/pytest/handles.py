@@ -8,7 +8,9 @@ and skip the test, with the reason, against a real Chroma.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
@@ -18,8 +20,10 @@ if TYPE_CHECKING:
 
     from mockserver.api.app import MockApp
     from mockserver.control.journal import Journal
-    from mockserver.pytest.server_thread import MockServer
-    from mockserver.store import Store
+    from mockserver.intercept.clients import Target
+    from mockserver.intercept.scopes import ScopedApps
+    from mockserver.intercept.server_thread import MockServer
+    from mockserver.store import Store, StoreSnapshot
 
 SeedSource = Mapping[str, Any] | str | os.PathLike[str]
 
@@ -67,6 +71,26 @@ class ChromaMock:
                 return candidate
         return source
 
+    @contextmanager
+    def intercept(self) -> Iterator[ChromaMock]:
+        """Inside the block, every chromadb client constructed anywhere talks to this server
+        (see mockserver.intercept.clients); the `chroma_intercept` fixture does this for a whole test."""
+        from mockserver.intercept.clients import intercept_clients
+
+        with intercept_clients(self._target()):
+            yield self
+
+    def _target(self) -> Target:
+        from mockserver.intercept.clients import Target
+
+        return Target(self.url)
+
+    def prepare(self, sources: Sequence[SeedSource]) -> None:
+        """Reset, then load `sources` in order (what `chroma_mock` does before each test)."""
+        self.reset()
+        for source in sources:
+            self.seed(source)
+
     # what each kind implements -------------------------------------------------------------
     def reset(self) -> None:
         """Back to an empty server (default tenant and database only)."""
@@ -83,7 +107,7 @@ class ChromaMock:
 
     def fail(
         self,
-        operation_id: str,
+        operation_id: str | None = None,
         status: int | None = 500,
         times: int | None = 1,
         delay: float = 0.0,
@@ -91,8 +115,9 @@ class ChromaMock:
         error: str | None = None,
         probability: float = 1.0,
     ) -> str:
-        """Answer the next `times` calls of `operation_id` (None: every call) with a Chroma-shaped error
-        `status` after `delay` seconds (`status=None`: only the delay); return the rule id (mock only)."""
+        """Answer the next `times` calls of `operation_id` (`operation_id=None`: of any operation;
+        `times=None`: every call) with a Chroma-shaped error `status` after `delay` seconds
+        (`status=None`: only the delay); return the rule id (mock only)."""
         raise NotImplementedError
 
 
@@ -101,10 +126,46 @@ class LocalMock(ChromaMock):
 
     is_mock = True
 
-    def __init__(self, app: MockApp, server: MockServer) -> None:
+    #: Seeded states kept for `prepare` (most recently used last), at most this many.
+    SNAPSHOTS = 8
+
+    def __init__(self, app: MockApp, server: MockServer, scopes: ScopedApps | None = None) -> None:
         super().__init__(server.url)
         self.app = app
         self.server = server
+        #: The separate states of intercepted `PersistentClient(path=...)`s (None: not served).
+        self.scopes = scopes
+        self._snapshots: OrderedDict[tuple[object, ...], StoreSnapshot] = OrderedDict()
+
+    def _target(self) -> Target:
+        from mockserver.intercept.clients import Target
+
+        return Target(self.url, None if self.scopes is None else self.scopes.prefix)
+
+    def persistent_store(self, path: str | os.PathLike[str]) -> Store:
+        """The state intercepted `PersistentClient(path=path)`s share (each path has its own)."""
+        if self.scopes is None:
+            raise RuntimeError("this mock serves no per-path states")
+        return self.scopes.store(os.path.abspath(path))
+
+    def prepare(self, sources: Sequence[SeedSource]) -> None:
+        """Reset, then load `sources`: files are loaded once per session and restored from a store
+        snapshot afterwards while they are unchanged (dict seeds are loaded each time)."""
+        resolved = [self.resolve(source) for source in sources]
+        key = _snapshot_key(resolved)
+        snapshot = None if key is None else self._snapshots.get(key)
+        self.reset()
+        if snapshot is not None:
+            assert key is not None
+            self._snapshots.move_to_end(key)
+            self.app.store.restore(snapshot)
+            return
+        for source in resolved:
+            self.seed(source)
+        if key is not None and resolved:
+            self._snapshots[key] = self.app.store.snapshot()
+            while len(self._snapshots) > self.SNAPSHOTS:
+                self._snapshots.popitem(last=False)
 
     @property
     def store(self) -> Store:
@@ -114,6 +175,8 @@ class LocalMock(ChromaMock):
     def reset(self) -> None:
         """Empty the store, the journal and the faults; forget server errors of earlier tests."""
         self.app.reset()
+        if self.scopes is not None:
+            self.scopes.reset()
         self.server.take_errors()
 
     def seed(self, data_or_path: SeedSource) -> None:
@@ -127,7 +190,7 @@ class LocalMock(ChromaMock):
 
     def fail(
         self,
-        operation_id: str,
+        operation_id: str | None = None,
         status: int | None = 500,
         times: int | None = 1,
         delay: float = 0.0,
@@ -138,7 +201,7 @@ class LocalMock(ChromaMock):
         from mockserver.control.faults import FaultRule
 
         known = {op.operation_id for op in self.app.spec.operations}
-        if operation_id not in known:
+        if operation_id is not None and operation_id not in known:
             raise ValueError(f"unknown operation id {operation_id!r}; the spec has: {', '.join(sorted(known))}")
         rule = FaultRule(
             operation_id=operation_id,
@@ -182,7 +245,7 @@ class RemoteChroma(ChromaMock):
 
     def fail(
         self,
-        operation_id: str,
+        operation_id: str | None = None,
         status: int | None = 500,
         times: int | None = 1,
         delay: float = 0.0,
@@ -192,3 +255,17 @@ class RemoteChroma(ChromaMock):
     ) -> str:
         __tracebackhide__ = True
         self._mock_only("chroma_mock.fail() (fault injection)")
+
+
+def _snapshot_key(sources: Sequence[SeedSource]) -> tuple[object, ...] | None:
+    """What identifies a list of seed files as loaded: each file's path, mtime and size (None: not only files)."""
+    key: list[object] = []
+    for source in sources:
+        if isinstance(source, Mapping):
+            return None
+        try:
+            stat = os.stat(source)
+        except OSError:
+            return None  # loading it reports the problem
+        key.append((os.path.abspath(source), stat.st_mtime_ns, stat.st_size))
+    return tuple(key)

@@ -1,19 +1,23 @@
-"""Pytest plugin (I/O stage, loaded through `pytest11`): the `chroma_mock` fixture, its marker and options.
+"""Pytest plugin (I/O stage, loaded through `pytest11`): the `chroma_mock` and `chroma_intercept` fixtures, markers, options.
 
-One mock server per session (per xdist worker) in a background thread, reset before every test;
-`--chroma-url` runs the same tests against a real Chroma; `--contracts-url` runs the contract suite.
-Heavy imports (the app, uvicorn) happen only when a test asks for `chroma_mock`.
+One mock server per session (per xdist worker) in a background thread, reset before every test (seed
+files loaded once, then restored from a store snapshot); `chroma_intercept` (or the `chroma_intercept`
+ini switch or marker) points every chromadb client the code under test builds at it; chromadb's default
+embedding function runs offline while `chroma_mock` is in use. `--chroma-url` runs the same tests
+against a real Chroma; `--contracts-url` runs the contract suite. Heavy imports (the app, uvicorn,
+chromadb) happen only when a test asks for these fixtures.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from mockserver.pytest.handles import ChromaMock, LocalMock, RemoteChroma
+from mockserver.pytest.handles import ChromaMock, LocalMock, RemoteChroma, SeedSource
 
 __all__ = ["ChromaMock"]
 
@@ -35,14 +39,35 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--contracts-args", metavar="ARGS", help="more `contracts run` flags, e.g. '--max-examples 5 --strict'"
     )
+    group.addoption(
+        "--chroma-real-embeddings",
+        action="store_true",
+        default=None,
+        help="keep chromadb's real default embedding model (downloads it) instead of the offline one",
+    )
     parser.addini("chroma_spec", "OpenAPI document the mock serves (relative to the ini file)", default="")
     parser.addini("chroma_host", "address the mock listens on", default="127.0.0.1")
+    parser.addini(
+        "chroma_intercept", "point every chromadb client of every test at chroma_mock", type="bool", default=False
+    )
+    parser.addini(
+        "chroma_real_embeddings",
+        "keep chromadb's real default embedding model instead of the offline one",
+        type="bool",
+        default=False,
+    )
+    parser.addini(
+        "chroma_seed", "seed files (relative to the ini file) loaded into chroma_mock for every test", type="linelist"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "chroma_seed(*sources): seed chroma_mock before the test from YAML/JSON files (relative to the test file) or dicts",
+    )
+    config.addinivalue_line(
+        "markers", "chroma_intercept: point every chromadb client the test builds at chroma_mock (see chroma_intercept)"
     )
     config.addinivalue_line("markers", "chroma_contracts: a contract-suite item added by --contracts-url")
 
@@ -69,27 +94,60 @@ def chroma_mock_session(pytestconfig: pytest.Config) -> Iterator[ChromaMock]:
         yield RemoteChroma(url, skip=pytest.skip)
         return
     from mockserver.api.app import create_app
-    from mockserver.pytest.server_thread import MockServer
+    from mockserver.intercept.server_thread import MockServer
+
+    from mockserver.intercept.scopes import ScopedApps
 
     host = pytestconfig.getoption("chroma_host") or str(pytestconfig.getini("chroma_host")) or "127.0.0.1"
     app = create_app(_spec_path(pytestconfig))
-    with MockServer(app, host=host) as server:
-        yield LocalMock(app, server)
+    scopes = ScopedApps(app)
+    with MockServer(scopes, host=host) as server:
+        yield LocalMock(app, server, scopes)
+
+
+def _session_seeds(config: pytest.Config) -> list[SeedSource]:
+    base = config.inipath.parent if config.inipath else config.rootpath
+    return [base / line for line in config.getini("chroma_seed")]
+
+
+def _real_embeddings(config: pytest.Config) -> bool:
+    option = config.getoption("chroma_real_embeddings")
+    return bool(option) if option is not None else bool(config.getini("chroma_real_embeddings"))
 
 
 @pytest.fixture
 def chroma_mock(chroma_mock_session: ChromaMock, request: pytest.FixtureRequest) -> Iterator[ChromaMock]:
-    """A Chroma server with nothing in it but what this test's `chroma_seed` markers load."""
+    """A Chroma server with nothing in it but the `chroma_seed` ini files and this test's `chroma_seed` markers."""
     handle = chroma_mock_session
     handle.base_dir = request.node.path.parent
-    handle.reset()
+    sources = _session_seeds(request.config)
     for marker in reversed(list(request.node.iter_markers("chroma_seed"))):  # module, class, then function
-        for source in marker.args:
-            handle.seed(source)
+        sources.extend(marker.args)
+    handle.prepare(sources)
     request.node.stash[_HANDLE] = handle
-    yield handle
+    with ExitStack() as stack:
+        if not _real_embeddings(request.config):
+            from mockserver.intercept.embedding import offline_embeddings
+
+            stack.enter_context(offline_embeddings())
+        yield handle
     if isinstance(handle, LocalMock):
         handle.server.raise_errors()  # failures from fixtures that used the server in their teardown
+
+
+@pytest.fixture
+def chroma_intercept(chroma_mock: ChromaMock) -> Iterator[ChromaMock]:
+    """`chroma_mock`, with every chromadb client the test builds (PersistentClient, HttpClient,
+    AsyncHttpClient, CloudClient, LangChain's and LlamaIndex's ...) pointed at it."""
+    with chroma_mock.intercept():
+        yield chroma_mock
+
+
+@pytest.fixture(autouse=True)
+def _chroma_intercept_switch(request: pytest.FixtureRequest) -> None:
+    """Turns `chroma_intercept` on for tests under the ini switch or the `chroma_intercept` marker."""
+    if request.node.get_closest_marker("chroma_intercept") is not None or request.config.getini("chroma_intercept"):
+        request.getfixturevalue("chroma_intercept")
 
 
 @pytest.hookimpl(wrapper=True)

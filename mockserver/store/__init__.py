@@ -7,6 +7,7 @@ concurrent clients (server threads, the pytest plugin, the CLI) never see half-a
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 # The record engine (numpy, the filter index, the regex engine) is imported on first use, so a
 # server that has not stored records yet starts faster and smaller; see `_engine()`.
 
-__all__ = ["Collection", "Database", "GetResult", "QueryCall", "QueryResults", "RecordBatch", "Store"]
+__all__ = ["Collection", "Database", "GetResult", "QueryCall", "QueryResults", "RecordBatch", "Store", "StoreSnapshot"]
 
 
 def __getattr__(name: str) -> Any:
@@ -31,6 +32,14 @@ def __getattr__(name: str) -> Any:
 
         return getattr(reads, name)
     raise AttributeError(name)
+
+
+@dataclass(frozen=True)
+class StoreSnapshot:
+    """A private copy of a store's state (see `Store.snapshot`); never handed to a live store."""
+
+    catalog: Catalog
+    collections: Collections
 
 
 class Store:
@@ -46,6 +55,20 @@ class Store:
         with self.lock:
             self.catalog.reset()
             self.collections.reset()
+
+    def snapshot(self) -> StoreSnapshot:
+        """The whole state, copied: `restore()` brings it back any number of times (cheap: lists and
+        arrays are copied, records are not re-validated or re-indexed)."""
+        with self.lock:
+            catalog = self.catalog.copy()
+            return StoreSnapshot(catalog, self.collections.copy(catalog))
+
+    def restore(self, snapshot: StoreSnapshot) -> None:
+        """Replace the state with a copy of `snapshot` (which stays as it was)."""
+        catalog = snapshot.catalog.copy()
+        collections = snapshot.collections.copy(catalog)
+        with self.lock:
+            self.catalog, self.collections = catalog, collections
 
     # tenants and databases ----------------------------------------------------------------
     def create_tenant(self, name: str) -> None:

@@ -37,6 +37,13 @@ class Catalog:
             (DEFAULT_TENANT, DEFAULT_DATABASE): Database(DEFAULT_DATABASE_ID, DEFAULT_DATABASE, DEFAULT_TENANT)
         }
 
+    def copy(self) -> Catalog:
+        """An independent copy (for store snapshots); `Database` entries are frozen and shared."""
+        other = Catalog()
+        other.tenants = set(self.tenants)
+        other.databases = dict(self.databases)
+        return other
+
     # tenants ------------------------------------------------------------------------------
     def create_tenant(self, name: str) -> None:
         check_tenant_name(name)

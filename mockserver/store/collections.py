@@ -33,6 +33,20 @@ class Collection:
     #: created on first use, so numpy is only imported once records are touched
     _table: RecordTable | None = field(default=None, repr=False, compare=False)
 
+    def copy(self) -> Collection:
+        """An independent copy (for store snapshots); the frozen configuration is shared."""
+        return Collection(
+            self.id,
+            self.name,
+            self.tenant,
+            self.database,
+            None if self.metadata is None else dict(self.metadata),
+            self.configuration,
+            self.dimension,
+            {key: list(kinds) for key, kinds in self.metadata_types.items()},
+            None if self._table is None else self._table.copy(),
+        )
+
     @property
     def records(self) -> RecordTable:
         if self._table is None:
@@ -71,6 +85,14 @@ class Collections:
     def reset(self) -> None:
         self.by_id.clear()
         self.by_name.clear()
+
+    def copy(self, catalog: Catalog) -> Collections:
+        """An independent copy over `catalog` (for store snapshots)."""
+        other = Collections(catalog)
+        for collection in self.by_id.values():
+            twin = other.by_id[collection.id] = collection.copy()
+            other.by_name[(twin.tenant, twin.database, twin.name)] = twin
+        return other
 
     # create -------------------------------------------------------------------------------
     def create(

@@ -39,6 +39,26 @@ class RecordTable:
         self.n_rows = 0
         self.version = 0
 
+    def copy(self) -> RecordTable:
+        """An independent copy (for store snapshots): new lists; the per-row tuples and strings are
+        immutable and shared; the embedding matrix is shared read-only and copied on the first write
+        to either table (restoring a 5,000 x 384 snapshot then costs no 8 MB copy)."""
+        other = RecordTable.__new__(RecordTable)
+        other.row_of = dict(self.row_of)
+        other.ids = list(self.ids)
+        other.documents = list(self.documents)
+        other.uris = list(self.uris)
+        other._keys = list(self._keys)
+        other._values = list(self._values)
+        other._shapes = dict(self._shapes)
+        other.alive = self.alive.copy()
+        if self.vectors is not None:
+            self.vectors.flags.writeable = False
+        other.vectors = self.vectors
+        other.n_rows = self.n_rows
+        other.version = self.version
+        return other
+
     # ---- reading -------------------------------------------------------------------------
     def __len__(self) -> int:
         return len(self.row_of)
@@ -100,6 +120,7 @@ class RecordTable:
         row = self.n_rows
         if row == len(self.alive):
             self._grow()
+        self._own_vectors()
         assert self.vectors is not None
         self.vectors[row] = vector
         self.alive[row] = True
@@ -115,6 +136,7 @@ class RecordTable:
         return row
 
     def set_vector(self, row: int, vector: FloatMatrix) -> None:
+        self._own_vectors()
         assert self.vectors is not None
         self.vectors[row] = vector
         self.version += 1
@@ -147,6 +169,11 @@ class RecordTable:
         keys = tuple(metadata)
         self._keys[row] = self._shapes.setdefault(keys, keys)
         self._values[row] = tuple(metadata.values())
+
+    def _own_vectors(self) -> None:
+        """Copy a matrix shared with a snapshot (read-only) before writing to it."""
+        if self.vectors is not None and not self.vectors.flags.writeable:
+            self.vectors = self.vectors.copy()
 
     def _grow(self) -> None:
         capacity = max(_INITIAL_CAPACITY, len(self.alive) * 2)

@@ -171,3 +171,29 @@ def test_sequence_numbers_since_get_and_bodies_off_survive_drops_and_clear() -> 
     journal.clear()
     journal.record(entry("heartbeat"))
     assert [e.seq for e in journal.entries()] == [6]  # never reused: a cursor held across a clear stays valid
+
+
+def test_repr_shows_operation_status_and_a_body_preview() -> None:
+    journal = Journal()
+    assert repr(journal) == "<Journal: The journal is empty.>"
+    long_ids = [f"id-{i}" for i in range(50)]
+    journal.record(entry("collection_add", path="/api/v2/c/add", status=201, request={"ids": long_ids}))
+    journal.record(entry("heartbeat", method="GET", path="/api/v2/heartbeat"))
+    text = repr(journal)
+    assert "POST /api/v2/c/add -> 201 (collection_add) {\"ids\":[\"id-0\",\"id-1\"" in text
+    assert "GET /api/v2/heartbeat -> 200 (heartbeat)" in text
+    first = journal.entries()[0]
+    assert repr(first).startswith("<JournalEntry POST /api/v2/c/add -> 201 (collection_add) {")
+    assert repr(first).endswith("…>") and len(repr(first)) < 200
+
+
+def test_embeddings_decodes_base64_and_lists() -> None:
+    import base64
+
+    packed = base64.b64encode(np.array([0.5, -1.0, 2.0], dtype="<f4").tobytes()).decode()
+    add = entry("collection_add", request={"ids": ["a", "b"], "embeddings": [packed, [1, 2, 3]]})
+    assert add.embeddings == [[0.5, -1.0, 2.0], [1.0, 2.0, 3.0]]
+    query = entry("collection_query", request={"query_embeddings": [packed]})
+    assert query.embeddings == [[0.5, -1.0, 2.0]]
+    assert entry("collection_get", request={"ids": ["a"]}).embeddings is None
+    assert entry("heartbeat").embeddings is None

@@ -261,3 +261,23 @@ def test_load_refuses_a_collection_id_in_use() -> None:
     snapshot = export_state(store)
     with pytest.raises(SeedError, match="already in use"):
         load_seed(store, {"collections": [{"name": "other-name", "id": snapshot["collections"][0]["id"]}]})
+
+
+def test_a_seed_file_is_parsed_once_while_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    path = tmp_path / "fruit.yaml"
+    path.write_text(FRUIT_YAML)
+    parses = []
+    real_load = yaml.load
+    monkeypatch.setattr(yaml, "load", lambda raw, Loader: parses.append(Loader) or real_load(raw, Loader=Loader))
+    first = read_seed(path)
+    assert read_seed(str(path)) is first
+    assert parses == [getattr(yaml, "CSafeLoader", yaml.SafeLoader)]  # libyaml's loader when PyYAML has it
+    for store in (Store(), Store()):  # the cached seed loads into any number of stores
+        load_seed(store, first)
+        store.update_collection("prod", store.get_collection("acme", "prod", "fruit").id, new_metadata={"x": 1})
+    assert read_seed(path).collections[0].metadata == {"topic": "food"}  # the stores did not own the seed's dicts
+    path.write_text(FRUIT_YAML.replace("Apples are red", "Apples are green"))
+    second = read_seed(path)
+    assert second is not first and len(parses) == 2

@@ -40,6 +40,7 @@ class Step:
     sorted_by_id: bool = False  # a list each server orders by its own ids: check that, then compare as a set
     tolerance: float = 0.0  # relative float tolerance (0: exact)
     ignore: tuple[str, ...] = ()  # object keys left out of the comparison, at any depth
+    message: bool = False  # compare an error's `message` word for word too (not only its `error`)
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ class Session:
             self.placeholders.setdefault(body["id"], f"<{step.save}>")
         if response.status_code >= 400 and isinstance(body, dict) and "error" in body:
             assert isinstance(body.get("message"), str), body
-            body = {"error": body["error"]}
+            body = {"error": body["error"], "message": body["message"]} if step.message else {"error": body["error"]}
         elif isinstance(body, list) and step.sorted_by_id:
             ids = [item["id"] for item in body]
             assert ids == sorted(ids), f"not sorted by id: {ids}"
