@@ -220,23 +220,22 @@ class Validator:
             raise UnsupportedMediaType("Expected request with `Content-Type: application/json`")
         if len(body) > MAX_BODY_BYTES:
             raise PayloadTooLarge("Failed to buffer the request body: length limit exceeded")
-        data = parse_json(body)
         validator = self._body_validator(operation.operation_id)
+        if body.lstrip(b" \t\r\n")[:1] == b"[" and not validator.is_valid([]):
+            # serde fails on the `[` of a struct it cannot read from a sequence, before the rest
+            raise Unprocessable(_NOT_A_SEQUENCE)
+        data = parse_json(body)
         if not validator.is_valid(data):
             assert operation.body_schema is not None
             fixed = unit_variants_as_strings(self._components, operation.body_schema, data)
             if fixed is not data and validator.is_valid(fixed):
                 return ValidRequest(operation, params, query, fixed)
-            errors = list(validator.iter_errors(data))
-            paths = [tuple(e.instance_path) for e in errors]
-            syntax = enum_syntax_error(self._components, operation.body_schema, _text(body), data, paths)
+            syntax = enum_syntax_error(
+                self._components, operation.body_schema, _text(body), data, lambda: _error_paths(validator, data, len(body))
+            )
             if syntax is not None:  # serde fails while parsing there: a 400, not a 422
                 raise InvalidArgument(syntax)
-            error = errors[0]
-            path = ".".join(str(p) for p in error.instance_path) or "."
-            raise Unprocessable(
-                f"Failed to deserialize the JSON body into the target type: {path}: {error.message}"
-            )
+            raise Unprocessable(f"Failed to deserialize the JSON body into the target type: {_first_error(validator, data)}")
         return ValidRequest(operation, params, query, data)
 
     def parse_query(self, operation: Operation, query_string: bytes) -> dict[str, Any]:
@@ -254,6 +253,65 @@ class Validator:
                     raise InvalidArgument(f"Failed to deserialize query string: duplicate field `{name}`")
                 out[name] = coerce(raw[name])
         return out
+
+
+_NOT_A_SEQUENCE = 'Failed to deserialize the JSON body into the target type: .: a sequence is not of type "object"'
+
+
+def _first_error(validator: Any, data: Any) -> str:
+    """`path: message` of the first schema error (`validate` stops there; `iter_errors` would build
+    every error first, superlinearly). A map or an array that the message starts with is named, not
+    repeated (serde says "map"/"sequence"): an error reply never echoes a whole body."""
+    try:
+        validator.validate(data)
+    except jsonschema_rs.ValidationError as error:
+        path = ".".join(str(p) for p in error.instance_path) or "."
+        message: str = error.message
+        if isinstance(error.instance, (dict, list)):
+            shown = orjson.dumps(error.instance, option=orjson.OPT_SORT_KEYS).decode()
+            word = "a map" if isinstance(error.instance, dict) else "a sequence"
+            if message.startswith(shown):
+                message = word + message[len(shown) :]
+            elif len(message) > _MAX_MESSAGE:
+                message = f"{word} does not match the schema"
+        return f"{path}: {message}"
+    return ".: does not match the schema"  # unreachable: called for a body that failed `is_valid`
+
+
+_MAX_MESSAGE = 4096
+
+
+#: bounds of the search for a schema error before a malformed enum (each is then located in the text)
+_MAX_ERROR_PATHS = 64
+_MAX_SEARCHED_BODY = 256 * 1024
+
+
+def _error_paths(validator: Any, data: Any, body_size: int) -> list[tuple[str | int, ...]]:
+    """Where the body fails its schema: the instance paths of its first errors (one linear
+    `evaluate` pass), or of the first error only for a large body."""
+    if body_size > _MAX_SEARCHED_BODY:
+        try:
+            validator.validate(data)
+        except jsonschema_rs.ValidationError as error:
+            return [tuple(error.instance_path)]
+        return []
+    paths: list[tuple[str | int, ...]] = []
+    for found in validator.evaluate(data).errors():
+        path: list[str | int] = []
+        node = data
+        for raw in found["instanceLocation"].split("/")[1:]:
+            step: str | int = raw.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, list):
+                step = int(step)
+                node = node[step] if 0 <= step < len(node) else None
+            else:
+                node = node.get(step) if isinstance(node, dict) else None
+            path.append(step)
+        if tuple(path) not in paths:
+            paths.append(tuple(path))
+            if len(paths) == _MAX_ERROR_PATHS:
+                break
+    return paths
 
 
 _MEDIA_TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the stdlib's string scanner
 from typing import Any
 
@@ -33,17 +33,22 @@ _REF = "#/components/schemas/"
 
 
 def enum_syntax_error(
-    components: JsonObject, schema: JsonObject, body_text: str, data: Any, other_errors: Sequence[Path] = ()
+    components: JsonObject,
+    schema: JsonObject,
+    body_text: str,
+    data: Any,
+    other_errors: Callable[[], Sequence[Path]] = tuple,
 ) -> str | None:
-    """The 400 message, or None. `other_errors`: where schema validation failed; one of them that
-    comes earlier in the document (and is not around the enum) is what serde meets first: a 422."""
+    """The 400 message, or None. `other_errors()`: where schema validation failed (asked only when
+    an enum has a syntax-error shape); one of them that comes earlier in the document (and is not
+    around the enum) is what serde meets first: a 422."""
     for path, problem in _walk(components, schema, data, (), None):
         if problem == "variant":
             continue
         at = _locate(body_text, path, problem)
         if at is None:
             return None
-        for other in other_errors:
+        for other in other_errors():
             if other != path[: len(other)]:  # not the enum itself or a wrapper around it
                 where = _locate(body_text, other, "value")
                 if where is not None and where < at:
@@ -74,8 +79,9 @@ def _walk(
     components: JsonObject, schema: Any, value: Any, path: Path, owner: str | None
 ) -> Iterator[tuple[Path, str]]:
     """(path, problem) for each enum with a syntax-error shape ("value", "empty" or "extra"), or
-    written as a one-key object naming a unit variant ("variant", not an error)."""
-    if not isinstance(schema, dict):
+    written as a one-key object naming a unit variant ("variant", not an error). Subtrees whose
+    schema holds no enum (ids, embeddings, documents, ...) are not walked: linear in what is left."""
+    if not isinstance(schema, dict) or not _holds_enum(components, schema):
         return
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith(_REF):
@@ -115,6 +121,39 @@ def _walk(
     elif isinstance(value, list) and isinstance(schema.get("items"), dict):
         for index, item in enumerate(value):
             yield from _walk(components, schema["items"], item, (*path, index), None)
+
+
+#: id(schema node) -> (the node, whether an enum is reachable from it); the node is kept so its id stays its own
+_HOLDS_ENUM: dict[int, tuple[Any, bool]] = {}
+
+
+def _holds_enum(components: JsonObject, schema: Any) -> bool:
+    """Whether a string enum (or a newtype enum's field) is reachable from `schema` (memoised)."""
+    known = _HOLDS_ENUM.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    found = _search_enum(components, schema, set())
+    _HOLDS_ENUM[id(schema)] = (schema, found)
+    return found
+
+
+def _search_enum(components: JsonObject, node: Any, seen: set[str]) -> bool:
+    if isinstance(node, list):
+        return any(_search_enum(components, item, seen) for item in node)
+    if not isinstance(node, dict):
+        return False
+    if isinstance(node.get("enum"), list):
+        return True
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith(_REF):
+        name = ref[len(_REF) :]
+        if name in seen:
+            return False
+        seen.add(name)
+        if any(owner == name for owner, _ in _NEWTYPE_ENUMS):
+            return True
+        return _search_enum(components, components.get(name), seen)
+    return any(_search_enum(components, value, seen) for key, value in node.items() if key != "description")
 
 
 def _enum_problem(value: Any, variants: list[Any], nullable: bool, newtype: bool = False) -> str | None:

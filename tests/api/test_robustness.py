@@ -1,0 +1,90 @@
+"""App: adversarial requests (wrong JSON types, huge or deep bodies, bad batches) answer quickly as Chroma does."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from mockserver.api.app import create_app
+
+BASE = "/api/v2/tenants/default_tenant/databases/default_database"
+#: every request here must be answered within this many seconds (the bugs took 6-24 s)
+BOUND = 2.0
+
+
+@pytest.fixture()
+def client() -> TestClient:
+    return TestClient(create_app())
+
+
+@contextmanager
+def bounded(seconds: float = BOUND) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    elapsed = time.perf_counter() - start
+    assert elapsed < seconds, f"took {elapsed:.2f} s"
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"defaults": {"x": 5}, "keys": {}},
+        {"defaults": {"x": [1]}, "keys": {}},
+        {"defaults": {"string": {"x": 5}}, "keys": {"a": {"int": {"q": "w"}, "z": None}}},
+        {"defaults": {}, "keys": {"#embedding": {"foo": 5}, "#document": {"bar": {"x": 1}}}},
+    ],
+)
+def test_unknown_schema_fields_of_any_type_are_ignored(client: TestClient, schema: Any) -> None:
+    with bounded():
+        response = client.post(f"{BASE}/collections", json={"name": "zeta1", "schema": schema})
+    assert response.status_code == 200, response.text
+    shown = response.json()["schema"]
+    assert "x" not in shown["defaults"] and "x" not in shown["defaults"]["string"]
+    assert set(shown["keys"]["#embedding"]) == {"float_list"}
+
+
+def test_embedding_functions_keep_their_variant_fields_only(client: TestClient) -> None:
+    sparse = {"sparse_vector_index": {"enabled": False, "config": {"embedding_function": {"type": "legacy", "x": 1}}}}
+    response = client.post(
+        f"{BASE}/collections",
+        json={"name": "sparse", "schema": {"defaults": {"sparse_vector": sparse}, "keys": {"a": {"sparse_vector": sparse}}}},
+    )
+    schema = response.json()["schema"]
+    assert schema["defaults"]["sparse_vector"]["sparse_vector_index"]["config"] == {
+        "embedding_function": {"type": "legacy"},
+        "bm25": False,
+    }
+    assert schema["keys"]["a"]["sparse_vector"]["sparse_vector_index"]["config"] == {
+        "embedding_function": {"type": "legacy"}
+    }
+    known = {"type": "known", "name": "n", "config": {"k": 1}, "extra": True}
+    created = client.post(f"{BASE}/collections", json={"name": "known", "configuration": {"embedding_function": known}})
+    assert created.json()["configuration_json"]["embedding_function"] == {"type": "known", "name": "n", "config": {"k": 1}}
+
+
+def _collection(client: TestClient, name: str = "robust") -> str:
+    cid: str = client.post(f"{BASE}/collections", json={"name": name}).json()["id"]
+    return cid
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" + b",".join([b"1"] * 20_000_000) + b"]",  # 40 MB: the whole body was repeated (24 s, 3 GB)
+        b'{"ids": [' + b",".join([b"1"] * 4_000_000) + b"]}",  # 4M errors: iter_errors was superlinear
+        b'{"ids": [' + b",".join([b"{}"] * 1_000_000) + b"]}",
+        b'{"where": [' + b",".join([b'{"a": 1}'] * 200_000) + b"]}",
+    ],
+    ids=["array-body", "many-wrong-ids", "many-map-ids", "array-where"],
+)
+def test_error_replies_to_huge_bodies_are_small_and_quick(client: TestClient, body: bytes) -> None:
+    cid = _collection(client)
+    with bounded(3.0):  # Chroma: 0.03 s; the mock took 24 s to minutes
+        response = client.post(f"{BASE}/collections/{cid}/get", content=body, headers={"content-type": "application/json"})
+    assert response.status_code in (400, 422)
+    assert len(response.content) < 1000, response.content[:300]
