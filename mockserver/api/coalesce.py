@@ -7,6 +7,8 @@ frontend firing requests in parallel), the app does not answer each at once: a r
 pending batch of its operation and waits; the batch is answered one event-loop turn later, by the
 operation's batch handler, with whatever requests arrived in the meantime. Each request still gets
 its own answer or error, computed as if it were alone; a single request waits only that one turn.
+An exception that escapes the batch handler fails no one else: the batch is then run again one
+request at a time, so only the request that raises gets the error.
 
 Reads only: a batch holds the store lock for its whole run, so it sees one state, and a write
 that arrived while a query waited is a concurrent request (either order is a valid answer).
@@ -53,11 +55,9 @@ class Coalescer(Generic[Item, Answer]):
         self.batches += 1
         self.items += len(batch)
         try:
-            answers = self._run(key, [item for item, _ in batch])
-            if len(answers) != len(batch):
-                raise RuntimeError(f"batch runner for {key} gave {len(answers)} answers for {len(batch)} items")
-        except Exception as exc:  # noqa: BLE001 - a bug of ours: every request of the batch reports it
-            answers = [exc] * len(batch)
+            answers = self._answers(key, [item for item, _ in batch])
+        except Exception:  # noqa: BLE001 - one item broke the batch: each item runs alone, so it fails alone
+            answers = [self._alone(key, item) for item, _ in batch]
         for (_, future), answer in zip(batch, answers, strict=True):
             if future.cancelled():
                 continue  # the client went away
@@ -65,3 +65,15 @@ class Coalescer(Generic[Item, Answer]):
                 future.set_exception(answer)
             else:
                 future.set_result(answer)
+
+    def _answers(self, key: str, items: list[Item]) -> list[Answer | BaseException]:
+        answers = self._run(key, items)
+        if len(answers) != len(items):
+            raise RuntimeError(f"batch runner for {key} gave {len(answers)} answers for {len(items)} items")
+        return answers
+
+    def _alone(self, key: str, item: Item) -> Answer | BaseException:
+        try:
+            return self._answers(key, [item])[0]
+        except Exception as exc:  # noqa: BLE001 - a bug of ours: this request reports it
+            return exc

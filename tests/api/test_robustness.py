@@ -88,3 +88,37 @@ def test_error_replies_to_huge_bodies_are_small_and_quick(client: TestClient, bo
         response = client.post(f"{BASE}/collections/{cid}/get", content=body, headers={"content-type": "application/json"})
     assert response.status_code in (400, 422)
     assert len(response.content) < 1000, response.content[:300]
+
+
+def test_a_query_that_raises_in_a_coalesced_batch_fails_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    import httpx
+
+    from mockserver.store import reads
+
+    real_parse = reads.parse_filters
+
+    def parse(where: Any, where_document: Any, enabled: Any) -> Any:
+        if where == {"boom": 1}:
+            raise RecursionError("maximum recursion depth exceeded")  # as a too-deep `where` did
+        return real_parse(where, where_document, enabled)
+
+    monkeypatch.setattr(reads, "parse_filters", parse)
+    app = create_app()
+
+    async def main() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mock") as client:
+            created = await client.post(f"{BASE}/collections", json={"name": "coalesced"})
+            url = f"{BASE}/collections/{created.json()['id']}"
+            await client.post(f"{url}/add", json={"ids": ["a", "b"], "embeddings": [[1.0, 0.0], [0.0, 1.0]]})
+            bodies: list[dict[str, Any]] = [{"query_embeddings": [[1.0, 0.0]], "n_results": 1}] * 16
+            bodies.insert(7, {"query_embeddings": [[1.0, 0.0]], "where": {"boom": 1}})
+            return await asyncio.gather(*(client.post(f"{url}/query", json=body) for body in bodies))
+
+    with bounded():
+        answers = asyncio.run(main())
+    assert app.coalescer.batches < len(answers)  # they were coalesced
+    assert answers[7].status_code == 500 and "RecursionError" in answers[7].json()["message"]
+    others = [a for i, a in enumerate(answers) if i != 7]
+    assert [(a.status_code, a.json()["ids"]) for a in others] == [(200, [["a"]])] * 16
