@@ -19,7 +19,8 @@ import orjson
 
 from mockserver.api.spec import JsonObject, Operation, Spec
 from mockserver.errors import InvalidArgument, PayloadTooLarge, Unprocessable, UnsupportedMediaType
-from mockserver.serde.enums import enum_syntax_error, unit_variants_as_strings
+from mockserver.serde.enums import enum_syntax_error, locate, unit_variants_as_strings
+from mockserver.serde.nesting import TooDeep, serde_path, too_deep
 from mockserver.serde.numbers import json_float, json_int, needs_serde
 
 MAX_BODY_BYTES = 40 * 1024 * 1024
@@ -224,6 +225,7 @@ class Validator:
         if body.lstrip(b" \t\r\n")[:1] == b"[" and not validator.is_valid([]):
             # serde fails on the `[` of a struct it cannot read from a sequence, before the rest
             raise Unprocessable(_NOT_A_SEQUENCE)
+        body = self._within_recursion_limit(operation, validator, body)
         data = parse_json(body)
         if not validator.is_valid(data):
             assert operation.body_schema is not None
@@ -237,6 +239,27 @@ class Validator:
                 raise InvalidArgument(syntax)
             raise Unprocessable(f"Failed to deserialize the JSON body into the target type: {_first_error(validator, data)}")
         return ValidRequest(operation, params, query, data)
+
+    def _within_recursion_limit(self, operation: Operation, validator: Any, body: bytes) -> bytes:
+        """serde_json's recursion limit (`mockserver.serde.nesting`): 400 where a field read as any
+        JSON nests too deep; where a typed field holds the deep part, or a schema error comes
+        earlier in the document, serde meets that first: the deep part is cut (replaced by `null`)
+        so that validation answers its 422."""
+        assert operation.body_schema is not None
+        path: tuple[str | int, ...] = ()
+        for _ in range(_MAX_CUTS):
+            deep = too_deep(body)
+            if deep is None:
+                return body
+            path = deep.path
+            kind = "array" if body[deep.offset] == ord("[") else "object"
+            cut = body[: deep.offset] + b"null" + body[deep.end :]
+            if _typed_level(self._components, operation.body_schema, deep.path, kind) is None and not _error_before(
+                validator, cut, deep
+            ):
+                raise InvalidArgument(f"Failed to parse the request body as JSON: {deep.message()}")
+            body = cut
+        raise Unprocessable(f"Failed to deserialize the JSON body into the target type: {serde_path(path)}: nested too deep")
 
     def parse_query(self, operation: Operation, query_string: bytes) -> dict[str, Any]:
         coercers = self._query.get(operation.operation_id)
@@ -253,6 +276,88 @@ class Validator:
                     raise InvalidArgument(f"Failed to deserialize query string: duplicate field `{name}`")
                 out[name] = coerce(raw[name])
         return out
+
+
+_MAX_CUTS = 16
+
+
+def _error_before(validator: Any, cut: bytes, deep: TooDeep) -> bool:
+    """Whether the body (its too-deep part cut) fails its schema somewhere before that part."""
+    try:
+        data = orjson.loads(cut)
+    except orjson.JSONDecodeError:
+        return False
+    if validator.is_valid(data):
+        return False
+    text = _text(cut)
+    for path in _error_paths(validator, data, len(cut)):
+        if path != deep.path[: len(path)]:  # not the cut part or what holds it
+            at = locate(text, path)
+            if at is not None and at < deep.offset:
+                return True
+    return False
+
+
+def _typed_level(components: JsonObject, schema: Any, path: tuple[str | int, ...], kind: str) -> int | None:
+    """The first level of `path` (0: the body) whose schema cannot hold the array or object found
+    there (serde reads that field as a type, not as any JSON), or None if every level can."""
+    nodes = [schema]
+    for level, step in enumerate((*path, None)):
+        found = "array" if isinstance(step, int) else "object" if step is not None else kind
+        alternatives = [c for n in nodes for c in _concrete(components, n, 0)]
+        if not any(_holds(c, found) for c in alternatives):
+            return level
+        if step is None:
+            return None
+        nodes = [_child(c, step) for c in alternatives if _holds(c, found)]
+    return None
+
+
+def _concrete(components: JsonObject, node: Any, hops: int) -> list[JsonObject]:
+    """`node` with `$ref`s followed: the schemas it may be. An `Option` (`anyOf` null and one
+    schema) is both; an `allOf` is its parts merged; any other `anyOf`/`oneOf` is a serde enum,
+    untagged or tagged, which serde first reads as any JSON (`{}`)."""
+    if not isinstance(node, dict) or hops > 32:
+        return [{}]
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        return _concrete(components, components.get(ref.rsplit("/", 1)[1]), hops + 1)
+    branches = node.get("anyOf") or node.get("oneOf")
+    if isinstance(branches, list):
+        some = [b for b in branches if not (isinstance(b, dict) and b.get("type") == "null")]
+        if len(some) > 1:
+            return [{}]
+        return [{"type": "null"}] + [c for b in some for c in _concrete(components, b, hops + 1)]
+    parts = node.get("allOf")
+    if isinstance(parts, list):
+        merged: JsonObject = {"type": "object", "properties": {}}
+        for part in parts:
+            for concrete in _concrete(components, part, hops + 1):
+                merged["properties"].update(concrete.get("properties") or {})
+                if isinstance(concrete.get("additionalProperties"), dict):
+                    merged["additionalProperties"] = concrete["additionalProperties"]
+        return [merged]
+    return [node]
+
+
+def _holds(schema: JsonObject, kind: str) -> bool:
+    types = schema.get("type")
+    if types is None:
+        if "properties" in schema or "additionalProperties" in schema:
+            return kind == "object"
+        return "items" not in schema or kind == "array"
+    return kind in (types if isinstance(types, list) else [types])
+
+
+def _child(schema: JsonObject, step: str | int) -> Any:
+    if isinstance(step, int):
+        items = schema.get("items")
+        return items if isinstance(items, dict) else {}
+    properties = schema.get("properties") or {}
+    if step in properties:
+        return properties[step]
+    extra = schema.get("additionalProperties")
+    return extra if isinstance(extra, dict) else {}
 
 
 _NOT_A_SEQUENCE = 'Failed to deserialize the JSON body into the target type: .: a sequence is not of type "object"'

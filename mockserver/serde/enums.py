@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterator, Sequence
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the stdlib's string scanner
 from typing import Any
 
+from mockserver.serde.nesting import serde_path
+
 JsonObject = dict[str, Any]
 Path = tuple[str | int, ...]
 
@@ -45,17 +47,17 @@ def enum_syntax_error(
     for path, problem in _walk(components, schema, data, (), None):
         if problem == "variant":
             continue
-        at = _locate(body_text, path, problem)
+        at = locate(body_text, path, problem)
         if at is None:
             return None
         for other in other_errors():
             if other != path[: len(other)]:  # not the enum itself or a wrapper around it
-                where = _locate(body_text, other, "value")
+                where = locate(body_text, other, "value")
                 if where is not None and where < at:
                     return None
         line = body_text.count("\n", 0, at) + 1
         column = len(body_text[body_text.rfind("\n", 0, at) + 1 : at].encode()) + 1
-        return f"Failed to parse the request body as JSON: {_serde_path(path)}: expected value at line {line} column {column}"
+        return f"Failed to parse the request body as JSON: {serde_path(path)}: expected value at line {line} column {column}"
     return None
 
 
@@ -169,7 +171,7 @@ def _enum_problem(value: Any, variants: list[Any], nullable: bool, newtype: bool
     return "value"
 
 
-def _locate(text: str, path: Path, problem: str) -> int | None:
+def locate(text: str, path: Path, problem: str = "value") -> int | None:
     """The index serde reports for `problem` at `path` in the body text (None if not found)."""
     decoder = json.JSONDecoder()
     at = _skip(text, 0)
@@ -188,7 +190,7 @@ def _locate(text: str, path: Path, problem: str) -> int | None:
             value_start = _skip(text, _skip(text, scanstring(text, _skip(text, at + 1) + 1)[1]) + 1)
             return decoder.raw_decode(text, value_start)[1] - 1
         return at
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, RecursionError):
         return None
 
 
@@ -213,10 +215,3 @@ def _skip(text: str, at: int) -> int:
     while at < len(text) and text[at] in " \t\n\r":
         at += 1
     return at
-
-
-def _serde_path(path: Path) -> str:
-    out = ""
-    for step in path:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
-    return out or "."

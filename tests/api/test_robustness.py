@@ -122,3 +122,33 @@ def test_a_query_that_raises_in_a_coalesced_batch_fails_alone(monkeypatch: pytes
     assert answers[7].status_code == 500 and "RecursionError" in answers[7].json()["message"]
     others = [a for i, a in enumerate(answers) if i != 7]
     assert [(a.status_code, a.json()["ids"]) for a in others] == [(200, [["a"]])] * 16
+
+
+def _where_and(depth: int) -> str:
+    clause = '{"a": 1}'
+    for _ in range(depth):
+        clause = '{"$and": [' + clause + ', {"b": 2}]}'
+    return clause
+
+
+@pytest.mark.parametrize(
+    ("field", "body", "status", "message"),
+    [
+        ("where-62", '{"where": %s}' % _where_and(62), 200, None),
+        ("where-63", '{"where": %s}' % _where_and(63), 400, "recursion limit exceeded at line 1 column 641"),
+        ("where-490", '{"where": %s}' % _where_and(490), 400, "recursion limit exceeded at line 1 column 641"),
+        ("where-5000", '{"where": %s}' % _where_and(5000), 400, "recursion limit exceeded at line 1 column 641"),
+        ("where-arrays", '{"where": %s}' % ("[" * 127 + "]" * 127), 400, "where" + "[0]" * 126 + ": recursion limit"),
+        ("ids-257", '{"ids": %s}' % ("[" * 257 + "]" * 257), 422, "ids.0"),
+        ("ids-20000", '{"ids": %s}' % ("[" * 20000 + "]" * 20000), 422, "ids.0"),
+    ],
+)
+def test_nesting_follows_serdes_recursion_limit(
+    client: TestClient, field: str, body: str, status: int, message: str | None
+) -> None:
+    cid = _collection(client)
+    with bounded():
+        response = client.post(f"{BASE}/collections/{cid}/get", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == status, response.text[:300]
+    if message is not None:
+        assert message in response.json()["message"]

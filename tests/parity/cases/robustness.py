@@ -1,0 +1,63 @@
+"""Cases: adversarial bodies: deep nesting (serde_json's recursion limit), huge error bodies, wrong JSON types."""
+
+from __future__ import annotations
+
+from ..harness import C, Case, Step, case, coll, post, records
+
+JSON = {"content-type": "application/json"}
+
+
+def raw(op: str, body: str, status: int) -> Step:
+    return records("n", op, raw=body.encode(), headers=JSON, status=status)
+
+
+def arrays(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def objects(depth: int) -> str:
+    return '{"a":' * depth + "1" + "}" * depth
+
+
+def where_and(depth: int) -> str:
+    clause = '{"a": 1}'
+    for _ in range(depth):
+        clause = '{"$and": [' + clause + ', {"b": 2}]}'
+    return clause
+
+
+def raw_create(body: str, status: int) -> Step:
+    return post(C, raw=body.encode(), headers=JSON, status=status)
+
+
+def nest_case(case_id: str, op: str, body: str, status: int) -> Case:
+    return case(f"nesting-{case_id}", coll("n_coll", save="n"), raw(op, body, status))
+
+
+CASES = [
+    # a `where` 63 `$and`s deep nests 128 arrays and objects: serde_json's limit (400); 62 is fine
+    nest_case("where-and-62", "get", '{"where": %s}' % where_and(62), 200),
+    nest_case("where-and-63", "get", '{"where": %s}' % where_and(63), 400),
+    nest_case("where-and-500", "get", '{"where": %s}' % where_and(500), 400),
+    nest_case("where-arrays-126", "get", '{"where": %s}' % arrays(126), 400),  # "Invalid where clause"
+    nest_case("where-arrays-127", "get", '{"where": %s}' % arrays(127), 400),  # recursion limit
+    nest_case("where-objects-127", "get", '{"where": %s}' % objects(127), 400),
+    nest_case("where-document-and-63", "get",
+              '{"where_document": %s}' % where_and(63).replace('{"a": 1}', '{"$contains": "a"}')
+              .replace('{"b": 2}', '{"$contains": "b"}'), 400),
+    nest_case("unknown-field-127", "get", '{"zzz": %s}' % arrays(127), 400),
+    nest_case("unknown-field-126", "get", '{"zzz": %s}' % arrays(126), 200),
+    # a typed field meets the wrong type before the limit: 422
+    *[nest_case(f"ids-{depth}", "get", '{"ids": %s}' % arrays(depth), 422) for depth in (126, 257, 2000)],
+    nest_case("query-embeddings-300", "query", '{"query_embeddings": %s}' % arrays(300), 422),
+    nest_case("include-300", "get", '{"include": %s}' % arrays(300), 400),  # an enum: "expected value"
+    nest_case("embeddings-126", "add", '{"ids": ["a"], "embeddings": %s}' % arrays(126), 422),
+    nest_case("embeddings-300", "add", '{"ids": ["a"], "embeddings": %s}' % arrays(300), 400),  # untagged enum
+    nest_case("metadata-300", "add", '{"ids": ["a"], "embeddings": [[1.0]], "metadatas": [%s]}' % objects(300), 400),
+    nest_case("where-then-bad-ids", "get", '{"where": %s, "ids": [1]}' % arrays(127), 400),
+    nest_case("bad-ids-then-where", "get", '{"ids": [1], "where": %s}' % arrays(127), 422),
+    case("nesting-collection-metadata-300", raw_create('{"name": "deep", "metadata": %s}' % objects(300), 400)),
+    # huge bodies: the error is short (the body is not repeated)
+    nest_case("array-body-get", "get", "[" + ",".join(["1"] * 100_000) + "]", 422),
+    nest_case("many-wrong-ids", "get", '{"ids": [%s]}' % ",".join(["1"] * 100_000), 422),
+]
