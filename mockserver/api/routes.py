@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from urllib.parse import unquote
+from urllib.parse import unquote_to_bytes
 
 from mockserver.api.spec import Operation, Spec
+from mockserver.errors import InvalidArgument
 
 
 class Hit(enum.Enum):
@@ -59,12 +60,12 @@ class RouteTable:
         node.operations[op.method] = op
 
     def match(self, method: str, raw_path: str) -> RouteMatch:
-        """Match a raw (still percent-encoded) path; segments are decoded after splitting."""
+        """Match a raw (still percent-encoded) path as axum's router does: literal segments as
+        written (`/api/v2/%68eartbeat` is no heartbeat), path parameters percent-decoded after
+        matching (invalid UTF-8 there: Chroma's 400)."""
         if not raw_path.startswith("/"):
             return RouteMatch(Hit.NONE)
         segments = raw_path[1:].split("/")
-        if "%" in raw_path:
-            segments = [unquote(s) for s in segments]
         found = _walk(self.root, segments, 0, [])
         if found is None:
             return RouteMatch(Hit.NONE)
@@ -78,7 +79,16 @@ class RouteTable:
                 methods.add("HEAD")
             return RouteMatch(Hit.PATH_ONLY, allow=tuple(sorted(methods)))
         names = [s[1:-1] for s in op.path.strip("/").split("/") if s.startswith("{")]
-        return RouteMatch(Hit.FULL, op, dict(zip(names, values)))
+        return RouteMatch(Hit.FULL, op, {name: _decoded(name, value) for name, value in zip(names, values)})
+
+
+def _decoded(name: str, value: str) -> str:
+    if "%" not in value:
+        return value
+    try:
+        return unquote_to_bytes(value).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidArgument(f"Invalid URL: Invalid UTF-8 in `{name}`") from None
 
 
 def _walk(node: _Node, segments: list[str], i: int, values: list[str]) -> tuple[_Node, list[str]] | None:

@@ -466,7 +466,12 @@ def parse_json(body: bytes | str) -> Any:
 
 
 def _serde_loads(body: bytes | str) -> Any:
-    return json.loads(body, parse_float=json_float, parse_int=json_int, parse_constant=_reject_constant)
+    """The stdlib parser with serde's numbers, on UTF-8 only: given bytes, `json.loads` would also
+    take a BOM, UTF-16 and UTF-32, which serde_json refuses."""
+    text = body.decode("utf-8") if isinstance(body, bytes) else body
+    if text.startswith("\ufeff"):
+        raise ValueError("a byte order mark")
+    return json.loads(text, parse_float=json_float, parse_int=json_int, parse_constant=_reject_constant)
 
 
 def _reject_constant(name: str) -> Any:

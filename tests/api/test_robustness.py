@@ -152,3 +152,17 @@ def test_nesting_follows_serdes_recursion_limit(
     assert response.status_code == status, response.text[:300]
     if message is not None:
         assert message in response.json()["message"]
+
+
+def test_paths_match_literal_segments_raw_and_decode_parameters(client: TestClient) -> None:
+    assert client.get("/api/v2/%68eartbeat").status_code == 404
+    assert client.get("/api/v2/tenants/default%5Ftenant").json()["name"] == "default_tenant"
+    bad = client.get(f"{BASE}/collections/%FF%FE")
+    assert (bad.status_code, bad.json()["message"]) == (400, "Invalid URL: Invalid UTF-8 in `collection_id`")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-32"])
+def test_bodies_must_be_utf8_without_a_byte_order_mark(client: TestClient, encoding: str) -> None:
+    body = '{"name": "encoded"}'.encode(encoding)
+    response = client.post("/api/v2/tenants", content=body, headers={"content-type": "application/json"})
+    assert (response.status_code, response.json()["error"]) == (400, "InvalidArgumentError")

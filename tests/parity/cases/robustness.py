@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..harness import C, Case, Step, case, coll, post, records
+from ..harness import C, Case, Step, case, coll, get, post, records
 
 JSON = {"content-type": "application/json"}
 
@@ -60,4 +60,20 @@ CASES = [
     # huge bodies: the error is short (the body is not repeated)
     nest_case("array-body-get", "get", "[" + ",".join(["1"] * 100_000) + "]", 422),
     nest_case("many-wrong-ids", "get", '{"ids": [%s]}' % ",".join(["1"] * 100_000), 422),
+    # paths: literal segments as written, parameters decoded (invalid UTF-8: 400)
+    case("path-encoded-literal-404", get("/api/v2/%68eartbeat", status=404)),
+    case("path-encoded-literal-end-404", get("/api/v2/heartbea%74", status=404)),
+    case("path-encoded-parameter", get("/api/v2/tenants/default%5Ftenant", status=200)),
+    case("path-invalid-utf8-collection", get(f"{C}/%FF%FE", status=400)),
+    case("path-invalid-utf8-tenant", get("/api/v2/tenants/%FF%FE", status=400)),
+    # bodies: UTF-8 without a byte order mark only
+    *[
+        case(f"body-{name}", post("/api/v2/tenants", raw=body, headers=JSON, status=400))
+        for name, body in (
+            ("utf8-bom", b'\xef\xbb\xbf{"name": "bom_tenant"}'),
+            ("utf16", '{"name": "u16_tenant"}'.encode("utf-16")),
+            ("utf16le", '{"name": "u16le_tenant"}'.encode("utf-16-le")),
+            ("utf32", '{"name": "u32_tenant"}'.encode("utf-32")),
+        )
+    ],
 ]
