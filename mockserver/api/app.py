@@ -26,7 +26,7 @@ from mockserver.control.admin import PREFIX as ADMIN_PREFIX
 from mockserver.control.admin import Admin
 from mockserver.control.faults import FaultRule, Faults, parse_prefer
 from mockserver.control.journal import Journal
-from mockserver.errors import Internal, MockError, V1Gone, http_error
+from mockserver.errors import Internal, InvalidArgument, MockError, V1Gone, http_error
 from mockserver.store import Store
 
 log = logging.getLogger("mockserver")
@@ -175,6 +175,8 @@ class MockApp:
             if match.hit is Hit.PATH_ONLY:
                 return 405, [(b"allow", ",".join(match.allow).encode()), serialize.TRACE_HEADER], b""
             assert match.operation is not None
+            if match.invalid_param is not None:
+                raise InvalidArgument(f"Invalid URL: Invalid UTF-8 in `{match.invalid_param}`")
             request = validator.check(
                 match.operation, match.params, scope.get("query_string", b""), content_type, body
             )

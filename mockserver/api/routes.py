@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
 from mockserver.api.spec import Operation, Spec
-from mockserver.errors import InvalidArgument
 
 
 class Hit(enum.Enum):
@@ -26,6 +25,8 @@ class RouteMatch:
     operation: Operation | None = None
     params: dict[str, str] = field(default_factory=dict)
     allow: tuple[str, ...] = ()
+    #: a path parameter whose percent-decoding is not UTF-8 (Chroma: 400 "Invalid URL: ...")
+    invalid_param: str | None = None
 
 
 @dataclass
@@ -62,7 +63,7 @@ class RouteTable:
     def match(self, method: str, raw_path: str) -> RouteMatch:
         """Match a raw (still percent-encoded) path as axum's router does: literal segments as
         written (`/api/v2/%68eartbeat` is no heartbeat), path parameters percent-decoded after
-        matching (invalid UTF-8 there: Chroma's 400)."""
+        matching (invalid UTF-8 there: `invalid_param`)."""
         if not raw_path.startswith("/"):
             return RouteMatch(Hit.NONE)
         segments = raw_path[1:].split("/")
@@ -79,16 +80,13 @@ class RouteTable:
                 methods.add("HEAD")
             return RouteMatch(Hit.PATH_ONLY, allow=tuple(sorted(methods)))
         names = [s[1:-1] for s in op.path.strip("/").split("/") if s.startswith("{")]
-        return RouteMatch(Hit.FULL, op, {name: _decoded(name, value) for name, value in zip(names, values)})
-
-
-def _decoded(name: str, value: str) -> str:
-    if "%" not in value:
-        return value
-    try:
-        return unquote_to_bytes(value).decode("utf-8")
-    except UnicodeDecodeError:
-        raise InvalidArgument(f"Invalid URL: Invalid UTF-8 in `{name}`") from None
+        params, invalid = {}, None
+        for name, value in zip(names, values):
+            try:
+                params[name] = unquote_to_bytes(value).decode("utf-8") if "%" in value else value
+            except UnicodeDecodeError:
+                params[name], invalid = value, invalid or name
+        return RouteMatch(Hit.FULL, op, params, invalid_param=invalid)
 
 
 def _walk(node: _Node, segments: list[str], i: int, values: list[str]) -> tuple[_Node, list[str]] | None:

@@ -11,7 +11,6 @@ few linear passes, without parsing (so also where Python's parsers would hit the
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +19,6 @@ import numpy as np
 RECURSION_LIMIT = 128
 Path = tuple[str | int, ...]
 
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _OPEN = (ord("["), ord("{"))
 _CLOSE = (ord("]"), ord("}"))
 
@@ -41,59 +39,58 @@ def too_deep(body: bytes) -> TooDeep | None:
     """The first array or object nested `RECURSION_LIMIT` deep (the body counting as 1), or None."""
     if body.count(b"[") + body.count(b"{") < RECURSION_LIMIT:
         return None  # cannot be that deep (the common case: two byte counts)
-    plain = _blank_strings(body)
-    raw = np.frombuffer(plain, dtype=np.uint8)
-    opens = (raw == _OPEN[0]) | (raw == _OPEN[1])
-    closes = (raw == _CLOSE[0]) | (raw == _CLOSE[1])
-    depth = np.cumsum(opens.astype(np.int32) - closes.astype(np.int32))  # depth after each byte
+    raw = np.frombuffer(body, dtype=np.uint8)
+    at = np.flatnonzero(_TOKENS[raw])  # where the brackets, quotes, backslashes and commas are
+    tokens = raw[at]
+    quotes = tokens == ord('"')
+    if b"\\" in body:
+        quotes &= ~_escaped(tokens, at)
+    inside = (np.cumsum(quotes) % 2 == 1) & ~quotes  # within a string: text, not structure
+    opens = ((tokens == _OPEN[0]) | (tokens == _OPEN[1])) & ~inside
+    closes = ((tokens == _CLOSE[0]) | (tokens == _CLOSE[1])) & ~inside
+    depth = np.cumsum(opens.astype(np.int32) - closes.astype(np.int32))  # after each token
     reached = np.flatnonzero(opens & (depth >= RECURSION_LIMIT))
     if reached.size == 0:
         return None
-    offset = int(reached[0])
-    after = np.flatnonzero(depth[offset:] < RECURSION_LIMIT)
-    end = offset + int(after[0]) + 1 if after.size else len(body)
-    # the ancestors: the last array or object opened at each depth before `offset`
-    starts = np.flatnonzero(opens[:offset])
-    last_at_depth = {int(d): int(s) for s, d in zip(starts, depth[starts], strict=True)}
-    chain = [last_at_depth[d] for d in range(1, RECURSION_LIMIT)] + [offset]
-    commas = np.flatnonzero(raw[:offset] == ord(","))
+    first = int(reached[0])
+    offset = int(at[first])
+    after = np.flatnonzero(depth[first:] < RECURSION_LIMIT)
+    end = int(at[first + int(after[0])]) + 1 if after.size else len(body)
+    # the ancestors: the last array or object opened at each depth before the deep one
+    starts = np.flatnonzero(opens[:first])
+    last_at_depth = {int(d): int(i) for i, d in zip(starts, depth[starts], strict=True)}
+    chain = [last_at_depth[d] for d in range(1, RECURSION_LIMIT)] + [first]
+    commas = np.flatnonzero((tokens[:first] == ord(",")) & ~inside[:first])
     comma_depths = depth[commas]
+    quote_tokens = np.flatnonzero(quotes[:first])
     path: list[str | int] = []
     for level, (parent, child) in enumerate(zip(chain, chain[1:]), start=1):
-        if plain[parent] == _OPEN[0]:
+        if tokens[parent] == _OPEN[0]:
             lo, hi = np.searchsorted(commas, [parent, child])
             path.append(int(np.count_nonzero(comma_depths[lo:hi] == level)))
-        else:
-            path.append(_key_before(body, plain, child))
+        else:  # `"key": <child>`: the key is the last string before the child
+            closing = int(np.searchsorted(quote_tokens, child)) - 1
+            key: str = json.loads(body[at[quote_tokens[closing - 1]] : at[quote_tokens[closing]] + 1])
+            path.append(key)
     newline = body.rfind(b"\n", 0, offset)
     return TooDeep(offset, end, tuple(path), body.count(b"\n", 0, offset) + 1, offset - newline)
 
 
-def _blank_strings(body: bytes) -> bytes:
-    """The body with the inside of every string blanked (brackets and commas there are text)."""
-    if b'"' not in body:
-        return body
-    if b"\\" not in body:  # no escapes: strings run from one quote to the next
-        raw = np.frombuffer(body, dtype=np.uint8)
-        quotes = raw == ord('"')
-        inside = (np.cumsum(quotes) % 2 == 1) & ~quotes
-        return np.where(inside, np.uint8(ord(" ")), raw).tobytes()
-    return _STRING.sub(lambda m: b'"' + b" " * (len(m.group()) - 2) + b'"', body)
+_TOKENS = np.zeros(256, dtype=bool)
+_TOKENS[[ord(c) for c in '[]{}",\\']] = True
 
 
-def _key_before(body: bytes, plain: bytes, value_at: int) -> str:
-    """The object key whose value starts at `value_at` (`"key": <value>`)."""
-    colon = _skip_back(plain, value_at - 1)  # the ":"
-    closing = _skip_back(plain, colon - 1)  # the key's closing quote
-    opening = plain.rfind(b'"', 0, closing)
-    key: str = json.loads(body[opening : closing + 1])
-    return key
-
-
-def _skip_back(text: bytes, at: int) -> int:
-    while at > 0 and text[at] in b" \t\r\n":
-        at -= 1
-    return at
+def _escaped(tokens: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Which tokens follow an odd run of backslashes right before them (escaped quotes)."""
+    backslash = tokens == ord("\\")
+    index = np.arange(tokens.size)
+    joined = np.zeros(tokens.size, dtype=bool)  # a backslash right after another one
+    joined[1:] = backslash[1:] & backslash[:-1] & (at[1:] == at[:-1] + 1)
+    run_start = np.maximum.accumulate(np.where(backslash & ~joined, index, 0))
+    run_length = np.where(backslash, index - run_start + 1, 0)
+    escaped = np.zeros(tokens.size, dtype=bool)
+    escaped[1:] = backslash[:-1] & (at[:-1] == at[1:] - 1) & (run_length[:-1] % 2 == 1)
+    return escaped
 
 
 def serde_path(path: Path) -> str:

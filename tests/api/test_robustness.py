@@ -166,3 +166,14 @@ def test_bodies_must_be_utf8_without_a_byte_order_mark(client: TestClient, encod
     body = '{"name": "encoded"}'.encode(encoding)
     response = client.post("/api/v2/tenants", content=body, headers={"content-type": "application/json"})
     assert (response.status_code, response.json()["error"]) == (400, "InvalidArgumentError")
+
+
+@pytest.mark.parametrize(("goc", "status"), [(True, 200), (False, 409)])
+def test_array_metadata_on_an_existing_collection_is_not_a_crash(client: TestClient, goc: bool, status: int) -> None:
+    cid = _collection(client, "existing")
+    response = client.post(
+        f"{BASE}/collections", json={"name": "existing", "metadata": {"a": [1, 2]}, "get_or_create": goc}
+    )
+    assert response.status_code == status
+    if goc:
+        assert response.json()["id"] == cid and response.json()["metadata"] is None

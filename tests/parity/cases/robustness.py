@@ -76,4 +76,18 @@ CASES = [
             ("utf32", '{"name": "u32_tenant"}'.encode("utf-32")),
         )
     ],
+    # collection metadata that real Chroma cannot store: no crash when the collection exists
+    *[
+        case(
+            f"existing-collection-{case_id}",
+            coll("e_coll"),
+            post(C, {"name": "e_coll", "metadata": {"a": value}, "get_or_create": goc}, status=status),
+        )
+        for case_id, value, goc, status in (
+            ("array-metadata-get-or-create", [1, 2], True, 200),
+            ("array-metadata-409", [1, 2], False, 409),
+            ("empty-array-metadata-get-or-create", [], True, 200),
+            ("sparse-metadata-get-or-create", {"#type": "sparse_vector", "indices": [1], "values": [1.0]}, True, 200),
+        )
+    ],
 ]
