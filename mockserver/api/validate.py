@@ -222,11 +222,18 @@ class Validator:
         if len(body) > MAX_BODY_BYTES:
             raise PayloadTooLarge("Failed to buffer the request body: length limit exceeded")
         validator = self._body_validator(operation.operation_id)
-        if body.lstrip(b" \t\r\n")[:1] == b"[" and not validator.is_valid([]):
+        sequence_form = SEQUENCE_FORMS.get(operation.operation_id)
+        if body.lstrip(b" \t\r\n")[:1] == b"[" and sequence_form is None and not validator.is_valid([]):
             # serde fails on the `[` of a struct it cannot read from a sequence, before the rest
-            raise Unprocessable(_NOT_A_SEQUENCE)
+            struct = str(operation.body_schema.get("$ref", "")).rsplit("/", 1)[-1] or "payload"
+            raise Unprocessable(
+                "Failed to deserialize the JSON body into the target type: "
+                f"invalid type: sequence, expected struct {struct} at line 1 column 0"
+            )
         body = self._within_recursion_limit(operation, validator, body)
         data = parse_json(body)
+        if isinstance(data, list) and sequence_form is not None:
+            data = sequence_form.as_object(data, _text(body))
         if not validator.is_valid(data):
             assert operation.body_schema is not None
             fixed = unit_variants_as_strings(self._components, operation.body_schema, data)
@@ -360,7 +367,51 @@ def _child(schema: JsonObject, step: str | int) -> Any:
     return extra if isinstance(extra, dict) else {}
 
 
-_NOT_A_SEQUENCE = 'Failed to deserialize the JSON body into the target type: .: a sequence is not of type "object"'
+@dataclass(frozen=True)
+class SequenceForm:
+    """A struct serde's derive also reads from a JSON array: its fields in declaration order; the
+    first `least` must be there (the rest have `#[serde(default)]`)."""
+
+    struct: str
+    fields: tuple[str, ...]
+    least: int
+
+    def as_object(self, items: list[Any], text: str) -> JsonObject:
+        if len(items) < self.least:
+            plural = "" if len(self.fields) == 1 else "s"
+            raise Unprocessable(
+                f"Failed to deserialize the JSON body into the target type: invalid length {len(items)}, "
+                f"expected struct {self.struct} with {len(self.fields)} element{plural} at {_place(text, text.rfind(']'))}"
+            )
+        if len(items) > len(self.fields):
+            at = locate(text, (len(self.fields),))
+            raise InvalidArgument(
+                f"Failed to parse the request body as JSON: trailing characters at {_place(text, at or 0)}"
+            )
+        return dict(zip(self.fields, items))
+
+
+def _place(text: str, at: int) -> str:
+    """serde_json's `line L column C` of the character at index `at`."""
+    line_start = text.rfind("\n", 0, at) + 1
+    return f"line {text.count(chr(10), 0, at) + 1} column {len(text[line_start : at + 1].encode())}"
+
+
+_RECORDS = ("ids", "embeddings", "documents", "uris", "metadatas")
+#: the request bodies Chroma 1.5.9 also takes as an array (observed on the server; the others,
+#: with custom deserializers, answer 422 "invalid type: sequence")
+SEQUENCE_FORMS: dict[str, SequenceForm] = {
+    "create_tenant": SequenceForm("CreateTenantPayload", ("name",), 1),
+    "update_tenant": SequenceForm("UpdateTenantPayload", ("resource_name",), 1),
+    "create_database": SequenceForm("CreateDatabasePayload", ("name",), 1),
+    "create_collection": SequenceForm(
+        "CreateCollectionPayload", ("name", "schema", "configuration", "metadata", "get_or_create"), 4
+    ),
+    "update_collection": SequenceForm("UpdateCollectionPayload", ("new_name", "new_metadata", "new_configuration"), 3),
+    "collection_add": SequenceForm("AddCollectionRecordsPayload", _RECORDS, 5),
+    "collection_upsert": SequenceForm("UpsertCollectionRecordsPayload", _RECORDS, 5),
+    "collection_update": SequenceForm("UpdateCollectionRecordsPayload", _RECORDS, 5),
+}
 
 
 def _first_error(validator: Any, data: Any) -> str:

@@ -177,3 +177,16 @@ def test_array_metadata_on_an_existing_collection_is_not_a_crash(client: TestCli
     assert response.status_code == status
     if goc:
         assert response.json()["id"] == cid and response.json()["metadata"] is None
+
+
+def test_derive_structs_are_also_read_from_arrays(client: TestClient) -> None:
+    json_type = {"content-type": "application/json"}
+    assert client.post("/api/v2/tenants", content=b'["from_array"]', headers=json_type).status_code == 200
+    assert client.get("/api/v2/tenants/from_array").status_code == 200
+    created = client.post(f"{BASE}/collections", content=b'["arr_coll", null, null, {"k": 1}]', headers=json_type)
+    assert (created.status_code, created.json()["metadata"]) == (200, {"k": 1})
+    short = client.post("/api/v2/tenants", content=b"[]", headers=json_type)
+    assert short.status_code == 422 and "invalid length 0" in short.json()["message"]
+    assert client.post("/api/v2/tenants", content=b'["a_t", "b"]', headers=json_type).status_code == 400
+    get = client.post(f"{BASE}/collections/{created.json()['id']}/get", content=b'[["x"]]', headers=json_type)
+    assert get.status_code == 422 and "expected struct GetRequestPayload" in get.json()["message"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..harness import C, Case, Step, case, coll, get, post, records
+from ..harness import C, Case, Step, case, coll, get, post, records, req
 
 JSON = {"content-type": "application/json"}
 
@@ -88,6 +88,26 @@ CASES = [
             ("array-metadata-409", [1, 2], False, 409),
             ("empty-array-metadata-get-or-create", [], True, 200),
             ("sparse-metadata-get-or-create", {"#type": "sparse_vector", "indices": [1], "values": [1.0]}, True, 200),
+        )
+    ],
+    # the structs serde's derive also reads from an array, fields in declaration order
+    *[
+        case(f"sequence-form-{case_id}", coll("q_coll", save="q"),
+             req(method, path, raw=body.encode(), headers=JSON, status=status))
+        for case_id, method, path, body, status in (
+            ("create-tenant", "POST", "/api/v2/tenants", '["seq_tenant"]', 200),
+            ("create-tenant-empty-422", "POST", "/api/v2/tenants", "[]", 422),
+            ("create-tenant-trailing-400", "POST", "/api/v2/tenants", '["seq_t2", "b"]', 400),
+            ("create-database", "POST", "/api/v2/tenants/default_tenant/databases", '["seq_db"]', 200),
+            ("update-tenant", "PATCH", "/api/v2/tenants/default_tenant", '["x"]', 200),
+            ("create-collection-4", "POST", C, '["seq_c", null, null, {"k": 1}]', 200),
+            ("create-collection-1-422", "POST", C, '["seq_c1"]', 422),
+            ("update-collection", "PUT", f"{C}/{{q}}", '[null, {"m": 1}, null]', 200),
+            ("update-collection-short-422", "PUT", f"{C}/{{q}}", "[null]", 422),
+            ("add", "POST", f"{C}/{{q}}/add", '[["x1"], [[1.0, 2.0]], null, null, null]', 201),
+            ("add-short-422", "POST", f"{C}/{{q}}/add", '[["x1"], [[1.0, 2.0]]]', 422),
+            ("get-422", "POST", f"{C}/{{q}}/get", '[["x1"]]', 422),
+            ("query-422", "POST", f"{C}/{{q}}/query", "[[[1.0]]]", 422),
         )
     ],
 ]
