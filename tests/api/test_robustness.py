@@ -190,3 +190,39 @@ def test_derive_structs_are_also_read_from_arrays(client: TestClient) -> None:
     assert client.post("/api/v2/tenants", content=b'["a_t", "b"]', headers=json_type).status_code == 400
     get = client.post(f"{BASE}/collections/{created.json()['id']}/get", content=b'[["x"]]', headers=json_type)
     assert get.status_code == 422 and "expected struct GetRequestPayload" in get.json()["message"]
+
+
+def test_a_heavy_query_batch_leaves_the_event_loop_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import httpx
+
+    from mockserver.api import app as app_module
+    from mockserver.pytest.server_thread import MockServer
+    from mockserver.store import Store
+
+    app = create_app()
+    slow_query = Store.query_many
+
+    def query_many(self: Store, calls: Any) -> Any:
+        time.sleep(1.5)  # stands for a 500-vector x n_results 100 query over 100k records (2-4 s)
+        return slow_query(self, calls)
+
+    monkeypatch.setattr(Store, "query_many", query_many)
+    monkeypatch.setattr(app_module, "HEAVY_BATCH_WORK", 1)  # this small query counts as heavy
+    with MockServer(app) as server, httpx.Client(base_url=server.url, timeout=30) as client:
+        cid = client.post(f"{BASE}/collections", json={"name": "heavy"}).json()["id"]
+        client.post(f"{BASE}/collections/{cid}/add", json={"ids": ["a"], "embeddings": [[1.0, 2.0]]})
+        answers: list[httpx.Response] = []
+        query = threading.Thread(
+            target=lambda: answers.append(
+                client.post(f"{BASE}/collections/{cid}/query", json={"query_embeddings": [[1.0, 2.0]]})
+            )
+        )
+        query.start()
+        time.sleep(0.3)
+        with httpx.Client(base_url=server.url, timeout=30) as other, bounded(0.8):
+            assert other.get("/api/v2/heartbeat").status_code == 200  # answered while the query runs
+        assert query.is_alive()
+        query.join()
+    assert answers[0].status_code == 200 and answers[0].json()["ids"] == [["a"]]
