@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -116,13 +117,15 @@ def test_a_query_that_raises_in_a_coalesced_batch_fails_alone(monkeypatch: pytes
             await client.post(f"{url}/add", json={"ids": ["a", "b"], "embeddings": [[1.0, 0.0], [0.0, 1.0]]})
             bodies: list[dict[str, Any]] = [{"query_embeddings": [[1.0, 0.0]], "n_results": 1}] * 16
             bodies.insert(7, {"query_embeddings": [[1.0, 0.0]], "where": {"boom": 1}})
+            bodies.insert(12, {"query_embeddings": [[1.0, 0.0]], "where": json.loads(_where_and(63))})  # too deep
             return await asyncio.gather(*(client.post(f"{url}/query", json=body) for body in bodies))
 
     with bounded():
         answers = asyncio.run(main())
     assert app.coalescer.batches < len(answers)  # they were coalesced
     assert answers[7].status_code == 500 and "RecursionError" in answers[7].json()["message"]
-    others = [a for i, a in enumerate(answers) if i != 7]
+    assert answers[12].status_code == 400 and "recursion limit exceeded" in answers[12].json()["message"]
+    others = [a for i, a in enumerate(answers) if i not in (7, 12)]
     assert [(a.status_code, a.json()["ids"]) for a in others] == [(200, [["a"]])] * 16
 
 
