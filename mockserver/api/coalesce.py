@@ -62,8 +62,12 @@ class Coalescer(Generic[Item, Answer]):
         self.items += len(batch)
         items = [item for item, _ in batch]
         if self._heavy is not None and self._heavy(key, items):
-            work = asyncio.get_running_loop().run_in_executor(None, self._each_answered, key, items)
-            work.add_done_callback(lambda done: self._settle(batch, done.result()))
+            try:
+                work = asyncio.get_running_loop().run_in_executor(None, self._each_answered, key, items)
+            except RuntimeError:  # the executor is shutting down: answer here
+                self._settle(batch, self._each_answered(key, items))
+                return
+            work.add_done_callback(lambda done: self._settle(batch, _outcome(done, len(items))))
         else:
             self._settle(batch, self._each_answered(key, items))
 
@@ -94,3 +98,11 @@ class Coalescer(Generic[Item, Answer]):
             return self._answers(key, [item])[0]
         except Exception as exc:  # noqa: BLE001 - a bug of ours: this request reports it
             return exc
+
+
+def _outcome(done: asyncio.Future[list[Answer | BaseException]], count: int) -> list[Answer | BaseException]:
+    """A worker thread's answers, or what stopped it as every item's answer (never left unanswered)."""
+    if done.cancelled():
+        return [asyncio.CancelledError()] * count
+    error = done.exception()
+    return [error] * count if error is not None else done.result()
