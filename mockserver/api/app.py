@@ -28,12 +28,14 @@ from mockserver.control.admin import Admin
 from mockserver.control.faults import FaultRule, Faults, parse_prefer
 from mockserver.control.journal import Journal
 from mockserver.control.origins import OriginPolicy, refuse_foreign_origin
-from mockserver.errors import Internal, MockError, V1Gone, http_error
+from mockserver.errors import Internal, InvalidArgument, MockError, V1Gone, http_error
 from mockserver.store import Store
 
 log = logging.getLogger("mockserver")
 
 _JSON = (b"content-type", b"application/json")
+#: Query work (vectors x records x dimension) from which a coalesced batch runs in a worker thread.
+HEAVY_BATCH_WORK = 200_000_000
 #: The methods of Chroma's `/api/v1/{*rest}` route (410); any other method gets 405.
 _V1_METHODS = ("GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS")
 
@@ -74,7 +76,7 @@ class MockApp:
         #: `--state-file` write-through log (a WriteLog: mockserver.serve.persist); None: memory only, no per-request cost.
         self.persistence: WriteLog | None = None
         #: Concurrent batchable reads (`query`) answered together, one matrix pass (mockserver.api.coalesce).
-        self.coalescer: Coalescer[ValidRequest, Reply] = Coalescer(self._run_batch)
+        self.coalescer: Coalescer[ValidRequest, Reply] = Coalescer(self._run_batch, heavy=self._heavy_batch)
 
     def reset(self, store: bool = True, journal: bool = True, faults: bool = True) -> None:
         """Back to the start: empty store (then `self.seed`, if any), empty journal, no fault rules."""
@@ -189,6 +191,8 @@ class MockApp:
             if match.hit is Hit.PATH_ONLY:
                 return 405, [(b"allow", ",".join(match.allow).encode()), serialize.TRACE_HEADER], b""
             assert match.operation is not None
+            if match.invalid_param is not None:
+                raise InvalidArgument(f"Invalid URL: Invalid UTF-8 in `{match.invalid_param}`")
             request = validator.check(
                 match.operation, match.params, scope.get("query_string", b""), content_type, body
             )
@@ -249,6 +253,19 @@ class MockApp:
         if forced is None or forced.status is None:
             return None
         return forced.status, [_JSON, serialize.TRACE_HEADER], serialize.dumps(forced.body())
+
+    def _heavy_batch(self, operation_id: str, requests: list[ValidRequest]) -> bool:
+        """Whether a batch of queries is worth a worker thread: its query vectors x the records they
+        scan x the dimension above `HEAVY_BATCH_WORK` (about 0.1 s of matrix work)."""
+        work = 0
+        for request in requests:
+            vectors = request.body.get("query_embeddings") or []
+            try:
+                collection = self.store.collections.by_uuid(request.params["database"], request.params["collection_id"])
+            except (MockError, KeyError):
+                continue  # answered quickly with its error
+            work += len(vectors) * len(collection.records) * (len(vectors[0]) if vectors else 0)
+        return work >= HEAVY_BATCH_WORK
 
     def _run_batch(self, operation_id: str, requests: list[ValidRequest]) -> list[Reply | BaseException]:
         return list(BATCH_HANDLERS[operation_id](self.context, requests))

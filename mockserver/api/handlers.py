@@ -39,7 +39,7 @@ Handler = Callable[[Context, ValidRequest], Reply]
 HANDLERS: dict[str, Handler] = {}
 #: Reads that answer several concurrent requests in one store call (see `mockserver.api.coalesce`);
 #: each request gets its Reply, or its error returned, not raised. An operation has one or the other.
-BatchHandler = Callable[[Context, list[ValidRequest]], list["Reply | MockError"]]
+BatchHandler = Callable[[Context, list[ValidRequest]], list["Reply | Exception"]]
 BATCH_HANDLERS: dict[str, BatchHandler] = {}
 
 
@@ -281,9 +281,9 @@ def _query_call(req: ValidRequest) -> QueryCall:
 
 
 @batch_handler("collection_query")
-def _query_many(ctx: Context, reqs: list[ValidRequest]) -> list[Reply | MockError]:
+def _query_many(ctx: Context, reqs: list[ValidRequest]) -> list[Reply | Exception]:
     answers = ctx.store.query_many([_query_call(req) for req in reqs])
-    return [a if isinstance(a, MockError) else Reply(200, serialize.query_result(a)) for a in answers]
+    return [a if isinstance(a, Exception) else Reply(200, serialize.query_result(a)) for a in answers]
 
 
 # operations local Chroma does not implement ---------------------------------------------------

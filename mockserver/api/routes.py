@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from urllib.parse import unquote
+from urllib.parse import unquote_to_bytes
 
 from mockserver.api.spec import Operation, Spec
 
@@ -25,6 +25,8 @@ class RouteMatch:
     operation: Operation | None = None
     params: dict[str, str] = field(default_factory=dict)
     allow: tuple[str, ...] = ()
+    #: a path parameter whose percent-decoding is not UTF-8 (Chroma: 400 "Invalid URL: ...")
+    invalid_param: str | None = None
 
 
 @dataclass
@@ -59,12 +61,12 @@ class RouteTable:
         node.operations[op.method] = op
 
     def match(self, method: str, raw_path: str) -> RouteMatch:
-        """Match a raw (still percent-encoded) path; segments are decoded after splitting."""
+        """Match a raw (still percent-encoded) path as axum's router does: literal segments as
+        written (`/api/v2/%68eartbeat` is no heartbeat), path parameters percent-decoded after
+        matching (invalid UTF-8 there: `invalid_param`)."""
         if not raw_path.startswith("/"):
             return RouteMatch(Hit.NONE)
         segments = raw_path[1:].split("/")
-        if "%" in raw_path:
-            segments = [unquote(s) for s in segments]
         found = _walk(self.root, segments, 0, [])
         if found is None:
             return RouteMatch(Hit.NONE)
@@ -78,7 +80,13 @@ class RouteTable:
                 methods.add("HEAD")
             return RouteMatch(Hit.PATH_ONLY, allow=tuple(sorted(methods)))
         names = [s[1:-1] for s in op.path.strip("/").split("/") if s.startswith("{")]
-        return RouteMatch(Hit.FULL, op, dict(zip(names, values)))
+        params, invalid = {}, None
+        for name, value in zip(names, values):
+            try:
+                params[name] = unquote_to_bytes(value).decode("utf-8") if "%" in value else value
+            except UnicodeDecodeError:
+                params[name], invalid = value, invalid or name
+        return RouteMatch(Hit.FULL, op, params, invalid_param=invalid)
 
 
 def _walk(node: _Node, segments: list[str], i: int, values: list[str]) -> tuple[_Node, list[str]] | None:

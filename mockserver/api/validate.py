@@ -16,6 +16,7 @@ from typing import Any, Callable
 import jsonschema_rs
 import orjson
 
+from mockserver.api.body_errors import SEQUENCE_FORMS, error_paths, first_error, within_recursion_limit
 from mockserver.api.spec import JsonObject, Operation, Spec
 from mockserver.asgi import is_json_media_type
 from mockserver.errors import InvalidArgument, PayloadTooLarge, Unprocessable, UnsupportedMediaType
@@ -23,6 +24,8 @@ from mockserver.serde.enums import enum_syntax_error, unit_variants_as_strings
 from mockserver.serde.messages import parse_error, serde_error
 from mockserver.serde.numbers import json_float, json_int, needs_serde
 
+#: Above this size a 422 keeps JSON Schema's words: serde's are worked out by a pure-Python walker.
+SERDE_WORDS_MAX_BYTES = 256 * 1024
 MAX_BODY_BYTES = 40 * 1024 * 1024
 U32_MAX = 2**32 - 1
 I64_MAX = 2**63 - 1
@@ -223,23 +226,35 @@ class Validator:
             raise UnsupportedMediaType("Expected request with `Content-Type: application/json`")
         if len(body) > MAX_BODY_BYTES:
             raise PayloadTooLarge("Failed to buffer the request body: length limit exceeded")
-        data = parse_json(body)
         validator = self._body_validator(operation.operation_id)
+        sequence_form = SEQUENCE_FORMS.get(operation.operation_id)
+        if body.lstrip(b" \t\r\n")[:1] == b"[" and sequence_form is None and not validator.is_valid([]):
+            # serde fails on the `[` of a struct it cannot read from a sequence, before the rest
+            struct = str(operation.body_schema.get("$ref", "")).rsplit("/", 1)[-1] or "payload"
+            raise Unprocessable(
+                "Failed to deserialize the JSON body into the target type: "
+                f"invalid type: sequence, expected struct {struct} at line 1 column 0"
+            )
+        body = within_recursion_limit(self._components, operation.body_schema, validator, body)
+        data = parse_json(body)
+        if isinstance(data, list) and sequence_form is not None:
+            data = sequence_form.as_object(data, _text(body))
         if not validator.is_valid(data):
             assert operation.body_schema is not None
             fixed = unit_variants_as_strings(self._components, operation.body_schema, data)
             if fixed is not data and validator.is_valid(fixed):
                 return ValidRequest(operation, params, query, fixed)
-            errors = list(validator.iter_errors(data))
-            paths = [tuple(e.instance_path) for e in errors]
-            syntax = enum_syntax_error(self._components, operation.body_schema, _text(body), data, paths)
+            syntax = enum_syntax_error(
+                self._components, operation.body_schema, _text(body), data, lambda: error_paths(validator, data, len(body))
+            )
             if syntax is not None:  # serde fails while parsing there: a 400, not a 422
                 raise InvalidArgument(syntax)
-            message = serde_error(self._schemas, operation.body_schema, _text(body))
-            if message is None:  # a problem serde_error does not model: JSON Schema's words
-                error = errors[0]
-                path = ".".join(str(p) for p in error.instance_path) or "."
-                message = f"{path}: {error.message}"
+            # serde's own words where modelled; its walker is pure Python, so only for bodies of modest size
+            message = None
+            if len(body) <= SERDE_WORDS_MAX_BYTES:
+                message = serde_error(self._schemas, operation.body_schema, _text(body))
+            if message is None:  # a problem serde_error does not model: JSON Schema's words, bounded
+                message = first_error(validator, data)
             raise Unprocessable(f"Failed to deserialize the JSON body into the target type: {message}")
         return ValidRequest(operation, params, query, data)
 
@@ -298,7 +313,12 @@ def _parse_error(body: bytes | str, exc: orjson.JSONDecodeError) -> str:
 
 
 def _serde_loads(body: bytes | str) -> Any:
-    return json.loads(body, parse_float=json_float, parse_int=json_int, parse_constant=_reject_constant)
+    """The stdlib parser with serde's numbers, on UTF-8 only: given bytes, `json.loads` would also
+    take a BOM, UTF-16 and UTF-32, which serde_json refuses."""
+    text = body.decode("utf-8") if isinstance(body, bytes) else body
+    if text.startswith("\ufeff"):
+        raise ValueError("a byte order mark")
+    return json.loads(text, parse_float=json_float, parse_int=json_int, parse_constant=_reject_constant)
 
 
 def _reject_constant(name: str) -> Any:

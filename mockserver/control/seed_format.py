@@ -27,6 +27,8 @@ from mockserver.store.names import parse_uuid
 
 FORMAT_VERSION = 1
 DEFAULT_DIMENSION = 384
+#: the largest `dimension` a seed collection may ask for (embeddings derived from documents have it)
+MAX_DIMENSION = 65_536
 
 SeedSource = Mapping[str, Any] | str | os.PathLike[str]
 
@@ -270,8 +272,10 @@ class _Parser:
         if "name" not in obj:
             raise self.fail(where, "a collection needs a name")
         dimension = obj.get("dimension")
-        if dimension is not None and (isinstance(dimension, bool) or not isinstance(dimension, int) or dimension < 1):
-            raise self.fail(f"{where}.dimension", f"expected a positive integer, got {dimension!r}")
+        if dimension is not None and (
+            isinstance(dimension, bool) or not isinstance(dimension, int) or not 1 <= dimension <= MAX_DIMENSION
+        ):
+            raise self.fail(f"{where}.dimension", f"expected a positive integer up to {MAX_DIMENSION}, got {dimension!r}")
         records = obj.get("records")
         return SeedCollection(
             tenant=self.string(obj.get("tenant", DEFAULT_TENANT), f"{where}.tenant"),

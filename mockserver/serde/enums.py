@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the stdlib's string scanner
 from typing import Any
+
+from mockserver.serde.nesting import serde_path
 
 JsonObject = dict[str, Any]
 Path = tuple[str | int, ...]
@@ -33,24 +35,29 @@ _REF = "#/components/schemas/"
 
 
 def enum_syntax_error(
-    components: JsonObject, schema: JsonObject, body_text: str, data: Any, other_errors: Sequence[Path] = ()
+    components: JsonObject,
+    schema: JsonObject,
+    body_text: str,
+    data: Any,
+    other_errors: Callable[[], Sequence[Path]] = tuple,
 ) -> str | None:
-    """The 400 message, or None. `other_errors`: where schema validation failed; one of them that
-    comes earlier in the document (and is not around the enum) is what serde meets first: a 422."""
+    """The 400 message, or None. `other_errors()`: where schema validation failed (asked only when
+    an enum has a syntax-error shape); one of them that comes earlier in the document (and is not
+    around the enum) is what serde meets first: a 422."""
     for path, problem in _walk(components, schema, data, (), None):
         if problem == "variant":
             continue
-        at = _locate(body_text, path, problem)
+        at = locate(body_text, path, problem)
         if at is None:
             return None
-        for other in other_errors:
+        for other in other_errors():
             if other != path[: len(other)]:  # not the enum itself or a wrapper around it
-                where = _locate(body_text, other, "value")
+                where = locate(body_text, other, "value")
                 if where is not None and where < at:
                     return None
         line = body_text.count("\n", 0, at) + 1
         column = len(body_text[body_text.rfind("\n", 0, at) + 1 : at].encode()) + 1
-        return f"Failed to parse the request body as JSON: {_serde_path(path)}: expected value at line {line} column {column}"
+        return f"Failed to parse the request body as JSON: {serde_path(path)}: expected value at line {line} column {column}"
     return None
 
 
@@ -74,8 +81,9 @@ def _walk(
     components: JsonObject, schema: Any, value: Any, path: Path, owner: str | None
 ) -> Iterator[tuple[Path, str]]:
     """(path, problem) for each enum with a syntax-error shape ("value", "empty" or "extra"), or
-    written as a one-key object naming a unit variant ("variant", not an error)."""
-    if not isinstance(schema, dict):
+    written as a one-key object naming a unit variant ("variant", not an error). Subtrees whose
+    schema holds no enum (ids, embeddings, documents, ...) are not walked: linear in what is left."""
+    if not isinstance(schema, dict) or not _holds_enum(components, schema):
         return
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith(_REF):
@@ -117,6 +125,39 @@ def _walk(
             yield from _walk(components, schema["items"], item, (*path, index), None)
 
 
+#: id(schema node) -> (the node, whether an enum is reachable from it); the node is kept so its id stays its own
+_HOLDS_ENUM: dict[int, tuple[Any, bool]] = {}
+
+
+def _holds_enum(components: JsonObject, schema: Any) -> bool:
+    """Whether a string enum (or a newtype enum's field) is reachable from `schema` (memoised)."""
+    known = _HOLDS_ENUM.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    found = _search_enum(components, schema, set())
+    _HOLDS_ENUM[id(schema)] = (schema, found)
+    return found
+
+
+def _search_enum(components: JsonObject, node: Any, seen: set[str]) -> bool:
+    if isinstance(node, list):
+        return any(_search_enum(components, item, seen) for item in node)
+    if not isinstance(node, dict):
+        return False
+    if isinstance(node.get("enum"), list):
+        return True
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith(_REF):
+        name = ref[len(_REF) :]
+        if name in seen:
+            return False
+        seen.add(name)
+        if any(owner == name for owner, _ in _NEWTYPE_ENUMS):
+            return True
+        return _search_enum(components, components.get(name), seen)
+    return any(_search_enum(components, value, seen) for key, value in node.items() if key != "description")
+
+
 def _enum_problem(value: Any, variants: list[Any], nullable: bool, newtype: bool = False) -> str | None:
     if isinstance(value, str) or (value is None and nullable):
         return None  # a unit variant by name (an unknown or newtype one is serde's data error: 422)
@@ -130,7 +171,7 @@ def _enum_problem(value: Any, variants: list[Any], nullable: bool, newtype: bool
     return "value"
 
 
-def _locate(text: str, path: Path, problem: str) -> int | None:
+def locate(text: str, path: Path, problem: str = "value") -> int | None:
     """The index serde reports for `problem` at `path` in the body text (None if not found)."""
     decoder = json.JSONDecoder()
     at = _skip(text, 0)
@@ -149,7 +190,7 @@ def _locate(text: str, path: Path, problem: str) -> int | None:
             value_start = _skip(text, _skip(text, scanstring(text, _skip(text, at + 1) + 1)[1]) + 1)
             return decoder.raw_decode(text, value_start)[1] - 1
         return at
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, RecursionError):
         return None
 
 
@@ -174,10 +215,3 @@ def _skip(text: str, at: int) -> int:
     while at < len(text) and text[at] in " \t\n\r":
         at += 1
     return at
-
-
-def _serde_path(path: Path) -> str:
-    out = ""
-    for step in path:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
-    return out or "."

@@ -227,12 +227,12 @@ class Store:
             return reads.query(collection, query_embeddings, n_results, ids, where, where_document, include)
 
 
-    def query_many(self, calls: Sequence[QueryCall]) -> list[QueryResults | MockError]:
+    def query_many(self, calls: Sequence[QueryCall]) -> list[QueryResults | Exception]:
         """Several queries under one lock, each answered or refused (the error returned, not raised)
         as if alone; queries on one collection that search all its records share one matrix pass."""
         from mockserver.store import reads
 
-        out: list[QueryResults | MockError | None] = [None] * len(calls)
+        out: list[QueryResults | Exception | None] = [None] * len(calls)
         with self.lock:
             by_collection: dict[str, list[int]] = {}
             for i, call in enumerate(calls):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from mockserver.errors import AlreadyExists, Internal, InvalidArgument, NotFound
 from mockserver.store.catalog import Catalog
 from mockserver.store.configuration import Configuration, configuration_for_update
-from mockserver.store.metadata import check_collection_metadata
+from mockserver.store.metadata import check_collection_metadata, refuse_unstorable
 from mockserver.store.names import check_collection_name, check_database_segment, parse_uuid
 from mockserver.store.schema_config import reconcile
 
@@ -108,7 +108,7 @@ class Collections:
     ) -> Collection:
         check_database_segment(database)
         check_collection_name(name)
-        metadata = check_collection_metadata(metadata, "metadata")
+        metadata = check_collection_metadata(metadata, "metadata", storing=False)
         config = reconcile(configuration, metadata, schema)
         if self.catalog.find_database(tenant, database) is None:
             raise InvalidArgument(f"Database [{database}] does not exist")
@@ -117,6 +117,7 @@ class Collections:
             if get_or_create:
                 return existing
             raise AlreadyExists(f"Collection [{name}] already exists")
+        refuse_unstorable(metadata, "metadata")
         collection = Collection(
             id=collection_id or str(uuid.uuid4()),
             name=name,

@@ -124,6 +124,8 @@ class Configuration:
             for kind, indexes in (self.user_schema.get("defaults") or {}).items():
                 if kind in _INVERTED and isinstance(indexes, dict):
                     schema["defaults"][kind].update(copy.deepcopy(indexes))
+                elif kind == "sparse_vector" and isinstance(indexes.get("sparse_vector_index"), dict):
+                    schema["defaults"][kind]["sparse_vector_index"] = _sparse_defaults(indexes["sparse_vector_index"])
             for key, value_types in (self.user_schema.get("keys") or {}).items():
                 if key == "#embedding":
                     continue
@@ -161,6 +163,26 @@ _VALUE_TYPES = ("string", "float_list", "sparse_vector", "int", "float", "bool")
 _INVERTED = ("string", "int", "float", "bool")
 
 
+def _sparse_defaults(index: JsonObject) -> JsonObject:
+    """The `defaults` sparse vector index: the client's settings field by field over the default's."""
+    given = index.get("config") or {}
+    config: JsonObject = {"embedding_function": copy.deepcopy(given.get("embedding_function") or {"type": "unknown"})}
+    if given.get("source_key") is not None:
+        config["source_key"] = given["source_key"]
+    config["bm25"] = given.get("bm25") if given.get("bm25") is not None else False
+    return {"enabled": index.get("enabled"), "config": config}
+
+
+def embedding_function_as_read(ef: Any) -> Any:
+    """An embedding function configuration as Chroma's serde enum reads it: the fields of its
+    variant (`legacy` and `unknown` have none, `known` has `name` and `config`), others dropped."""
+    if not isinstance(ef, dict):
+        return ef
+    if ef.get("type") == "known":
+        return {"type": "known", "name": ef.get("name"), "config": copy.deepcopy(ef.get("config"))}
+    return {"type": ef.get("type")}
+
+
 def metadata_value_type(value: Any) -> str | None:
     """The schema value type a record metadata value indexes as (arrays: their elements'; [] is bool)."""
     if isinstance(value, list):
@@ -195,7 +217,7 @@ def configuration_for_create(configuration: JsonObject | None, metadata: JsonObj
             hnsw = legacy
     return Configuration(
         hnsw=hnsw,
-        embedding_function=configuration.get("embedding_function"),
+        embedding_function=embedding_function_as_read(configuration.get("embedding_function")),
     )
 
 
@@ -240,9 +262,10 @@ def configuration_for_update(current: Configuration, new: JsonObject | None) -> 
         if view is not None:
             view["hnsw"].update({k: v for k, v in changes.items() if k in view["hnsw"]})
     if new.get("embedding_function") is not None:
-        result = replace(result, embedding_function=new["embedding_function"])
+        ef = embedding_function_as_read(new["embedding_function"])
+        result = replace(result, embedding_function=ef)
         if view is not None:
-            view["embedding_function"] = copy.deepcopy(new["embedding_function"])
+            view["embedding_function"] = copy.deepcopy(ef)
     if view is not None:
         result = replace(result, defaults_vector=view)
     return result

@@ -125,8 +125,9 @@ def visible_many(
     return out
 
 
-def check_collection_metadata(metadata: Metadata | None, field: str) -> Metadata | None:
-    """Collection metadata: non-empty, key rules; arrays and sparse vectors crash real Chroma."""
+def check_collection_metadata(metadata: Metadata | None, field: str, storing: bool = True) -> Metadata | None:
+    """Collection metadata: non-empty, key rules; arrays and sparse vectors crash real Chroma when
+    it stores them (`storing`; a create that finds the collection existing stores nothing)."""
     if metadata is None:
         return None
     if not metadata:
@@ -136,6 +137,12 @@ def check_collection_metadata(metadata: Metadata | None, field: str) -> Metadata
             raise InvalidArgument(f"Validation error: {field}: Metadata key cannot be empty")
         if key.startswith(("#", "$")):
             raise InvalidArgument(f"Validation error: {field}: Metadata key cannot start with '#' or '$': {key}")
-        if isinstance(value, (list, dict)):
-            raise ConnectionDropped(f"{field}: array or sparse-vector value in collection metadata")
+    if storing:
+        refuse_unstorable(metadata, field)
     return {k: normalise_value(v) for k, v in metadata.items() if v is not None} or None
+
+
+def refuse_unstorable(metadata: Metadata | None, field: str) -> None:
+    """Arrays and sparse vectors in collection metadata: the real server's handler panics storing them."""
+    if any(isinstance(value, (list, dict)) for value in (metadata or {}).values()):
+        raise ConnectionDropped(f"{field}: array or sparse-vector value in collection metadata")

@@ -95,20 +95,21 @@ def query(
 ) -> QueryResults:
     call = QueryCall("", collection.id, query_embeddings, n_results, ids, where, where_document, include)
     (result,) = query_many(collection, [call])
-    if isinstance(result, MockError):
+    if isinstance(result, Exception):
         raise result
     return result
 
 
-def query_many(collection: Collection, calls: Sequence[QueryCall]) -> list[QueryResults | MockError]:
-    """Queries on one collection, each answered or refused as if alone (see `run_queries`)."""
-    parsed: list[QueryArgs | MockError] = []
+def query_many(collection: Collection, calls: Sequence[QueryCall]) -> list[QueryResults | Exception]:
+    """Queries on one collection, each answered or refused as if alone (see `run_queries`): an
+    exception (a MockError, or a bug of ours) raised for one query is that query's answer only."""
+    parsed: list[QueryArgs | Exception] = []
     for call in calls:
         try:
             where_node, document_node = parse_filters(
                 call.where, call.where_document, collection.configuration.inverted_index_enabled
             )
-        except MockError as error:
+        except Exception as error:  # noqa: BLE001 - this query's answer, not its batch's
             parsed.append(error)
             continue
         n_results = 10 if call.n_results is None else call.n_results
@@ -121,10 +122,16 @@ def query_many(collection: Collection, calls: Sequence[QueryCall]) -> list[Query
             [args for args in parsed if isinstance(args, QueryArgs)],
         )
     )
-    out: list[QueryResults | MockError] = []
+    out: list[QueryResults | Exception] = []
     for call, args in zip(calls, parsed, strict=True):
-        result = args if isinstance(args, MockError) else next(found)
-        out.append(result if isinstance(result, MockError) else _query_results(collection, result, call.include))
+        result = args if isinstance(args, Exception) else next(found)
+        if isinstance(result, Exception):
+            out.append(result)
+            continue
+        try:
+            out.append(_query_results(collection, result, call.include))
+        except Exception as error:  # noqa: BLE001 - this query's answer
+            out.append(error)
     return out
 
 

@@ -26,10 +26,26 @@ from dataclasses import fields, replace
 from typing import Any
 
 from mockserver.errors import InvalidArgument
-from mockserver.store.configuration import Configuration, Hnsw, JsonObject, configuration_for_create, hnsw_view
+from mockserver.store.configuration import (
+    Configuration,
+    Hnsw,
+    JsonObject,
+    configuration_for_create,
+    embedding_function_as_read,
+    hnsw_view,
+)
 
 CONFLICT = "Failed to reconcile schema: Cannot set both collection config and schema simultaneously"
 _HNSW_FIELDS = {f.name for f in fields(Hnsw)} - {"space"}
+#: Chroma's `ValueTypes` struct: value type -> the index fields of its struct
+VALUE_TYPE_INDEXES: dict[str, tuple[str, ...]] = {
+    "string": ("fts_index", "string_inverted_index"),
+    "float_list": ("vector_index",),
+    "sparse_vector": ("sparse_vector_index",),
+    "int": ("int_inverted_index",),
+    "float": ("float_inverted_index",),
+    "bool": ("bool_inverted_index",),
+}
 #: the default schema's indexes other than the vector index: (where, value type, index) -> enabled
 _DEFAULT_ENABLED = {
     ("defaults", "string", "fts_index"): False,
@@ -150,8 +166,45 @@ def _merged_hnsw(config: JsonObject) -> Hnsw:
     return replace(Hnsw(), **given)
 
 
+def schema_as_read(schema: JsonObject) -> JsonObject:
+    """A client schema (already valid against the spec) as Chroma's serde structs read it: a copy
+    without the fields its structs do not have (serde ignores unknown fields) and without the
+    `null` ones (not serialized back); embedding functions keep only their variant's fields."""
+    read: JsonObject = {"defaults": _value_types_as_read(schema.get("defaults"))}
+    read["keys"] = {key: _value_types_as_read(types) for key, types in (schema.get("keys") or {}).items()}
+    for extra in ("cmek", "source_attached_function_id"):
+        if schema.get(extra) is not None:
+            read[extra] = copy.deepcopy(schema[extra])
+    return read
+
+
+def _value_types_as_read(value_types: Any) -> JsonObject:
+    read: JsonObject = {}
+    for kind, index_names in VALUE_TYPE_INDEXES.items():
+        indexes = value_types.get(kind) if isinstance(value_types, dict) else None
+        if not isinstance(indexes, dict):
+            continue
+        read[kind] = {}
+        for name in index_names:
+            index = indexes.get(name)
+            if isinstance(index, dict):
+                config = {k: _without_nulls(v) for k, v in (index.get("config") or {}).items() if v is not None}
+                if config.get("embedding_function") is not None:
+                    config["embedding_function"] = embedding_function_as_read(config["embedding_function"])
+                read[kind][name] = {"enabled": index.get("enabled"), "config": config}
+    return read
+
+
+def _without_nulls(value: Any) -> Any:
+    """A config value (hnsw, spann) without its `null` fields (an embedding function is kept whole)."""
+    if isinstance(value, dict) and "type" not in value:
+        return {k: copy.deepcopy(v) for k, v in value.items() if v is not None}
+    return copy.deepcopy(value)
+
+
 def check_schema(schema: JsonObject) -> JsonObject:
-    """The server's validation of a client schema (400s); a copy of it to keep."""
+    """The server's validation of a client schema (400s); the schema as read (`schema_as_read`) to keep."""
+    schema = schema_as_read(schema)
     for key, value_types in (schema.get("keys") or {}).items():
         kinds = [kind for kind, indexes in (value_types or {}).items() if indexes is not None]
         if key.startswith("#") and key not in ("#document", "#embedding"):
@@ -194,7 +247,7 @@ def check_schema(schema: JsonObject) -> JsonObject:
     ):
         if _enabled(defaults, kind, index_name):
             raise InvalidArgument(f"Validation error: schema: {index_name} cannot be enabled in defaults")
-    return copy.deepcopy(schema)
+    return schema
 
 
 def _enabled(value_types: Any, kind: str, index_name: str) -> bool:

@@ -66,3 +66,41 @@ def test_a_broken_runner_fails_every_request_of_its_batch(runner_bug: str) -> No
 
     answers = asyncio.run(main())
     assert all(isinstance(a, (KeyError, RuntimeError)) for a in answers), answers
+
+
+def test_an_item_that_breaks_its_batch_fails_alone() -> None:
+    runs: list[list[int]] = []
+
+    def run(key: str, items: list[int]) -> list[int | BaseException]:
+        runs.append(items)
+        if 13 in items:
+            raise RecursionError("deep")  # a bug of ours, raised for one item
+        return [i * 10 for i in items]
+
+    coalescer: Coalescer[int, int] = Coalescer(run)
+
+    async def main() -> list[int | BaseException]:
+        return await asyncio.gather(*(coalescer.submit("q", i) for i in range(17)), return_exceptions=True)
+
+    answers = asyncio.run(main())
+    assert isinstance(answers[13], RecursionError)
+    assert [a for i, a in enumerate(answers) if i != 13] == [i * 10 for i in range(17) if i != 13]
+    assert runs[0] == list(range(17)) and len(runs) == 18  # the batch, then each item alone
+
+
+def test_heavy_batches_run_in_a_worker_thread_and_light_ones_inline() -> None:
+    import threading
+
+    threads: dict[str, str] = {}
+
+    def run(key: str, items: list[int]) -> list[int | BaseException]:
+        threads[key] = threading.current_thread().name
+        return list(items)
+
+    coalescer: Coalescer[int, int] = Coalescer(run, heavy=lambda key, items: key == "heavy")
+
+    async def main() -> list[int]:
+        return await asyncio.gather(coalescer.submit("heavy", 1), coalescer.submit("light", 2))
+
+    assert asyncio.run(main()) == [1, 2]
+    assert threads["light"] == threading.current_thread().name != threads["heavy"]

@@ -380,3 +380,15 @@ def test_unknown_admin_paths_and_methods(client: TestClient) -> None:
     wrong = client.put("/__mock/journal")
     assert wrong.status_code == 405 and wrong.headers["allow"] == "DELETE,GET,HEAD"
     assert wrong.json()["error"] == "ChromaError"
+
+
+@pytest.mark.parametrize("dimension", [10**11, 1e11, 65_537])
+def test_an_import_asking_for_a_huge_dimension_is_a_quick_400(client: TestClient, dimension: Any) -> None:
+    import time
+
+    seed = {"collections": [{"name": "big", "dimension": dimension, "records": [{"id": "a", "document": "x"}]}]}
+    start = time.perf_counter()
+    response = client.post("/__mock/import", json=seed)
+    assert time.perf_counter() - start < 2.0
+    assert response.status_code == 400 and "collections[0].dimension" in response.json()["message"]
+    assert client.get("/__mock/export").json()["collections"] == []

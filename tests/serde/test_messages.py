@@ -102,5 +102,5 @@ def test_a_problem_not_modelled_keeps_json_schemas_words() -> None:
     error = refused("create_collection", '{"name":"abc","configuration":{"embedding_function":5}}')
     assert isinstance(error, Unprocessable)
     assert error.message == PREFIX_422 + (
-        """configuration: {"embedding_function":5} is not valid under any of the schemas listed in the 'anyOf' keyword"""
+        "configuration: a map is not valid under any of the schemas listed in the 'anyOf' keyword"  # never the value
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..harness import Case
-from . import collections, configuration, messages, reads, schema, system, tenants, values, writes
+from . import collections, configuration, messages, reads, robustness, schema, system, tenants, values, writes
 
 ALL_CASES: list[Case] = [
     *system.CASES,
@@ -15,4 +15,5 @@ ALL_CASES: list[Case] = [
     *values.CASES,
     *reads.CASES,
     *messages.CASES,
+    *robustness.CASES,
 ]

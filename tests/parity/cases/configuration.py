@@ -213,6 +213,16 @@ CASES = [
     case("cfg-ef-legacy", u(configuration={"embedding_function": {"type": "legacy"}}), show()),
     case("cfg-ef-known", u(configuration={"embedding_function": EF_KNOWN}), show()),
     case("cfg-ef-unknown", u(configuration={"embedding_function": {"type": "unknown"}})),
+    # serde keeps only the fields of the embedding function's variant
+    case("cfg-ef-legacy-extra-field", u(configuration={"embedding_function": {"type": "legacy", "x": 1}}), show()),
+    case("cfg-ef-unknown-extra-field", u(configuration={"embedding_function": {"type": "unknown", "x": 1}}), show()),
+    case("cfg-ef-known-extra-field", u(configuration={"embedding_function": {**EF_KNOWN, "x": 1}}), show()),
+    case(
+        "cupd-config-ef-extra-field",
+        u(),
+        upd({"new_configuration": {"embedding_function": {"type": "legacy", "x": 1}}}),
+        show(),
+    ),
     case(
         "cfg-ef-bad-type-422",
         post(C, {"name": "u_coll", "configuration": {"embedding_function": {"type": "x"}}}, status=422),

@@ -174,6 +174,38 @@ CASES = [
     schema_case("schema-key-empty", {"defaults": {}, "keys": {"foo": {}}}),
     schema_case("schema-key-empty-type", {"defaults": {}, "keys": {"foo": {"string": {}}}}),
     schema_case("schema-key-unknown-type-dropped", {"defaults": {}, "keys": {"foo": {"bogus": {}}}}),
+    # -- serde ignores unknown fields of the schema's structs, whatever their JSON type -------------
+    schema_case("schema-defaults-unknown-int", {"defaults": {"x": 5}, "keys": {}}),
+    schema_case("schema-defaults-unknown-list", {"defaults": {"x": [1]}, "keys": {}}),
+    schema_case("schema-embedding-unknown-type", {"defaults": {}, "keys": {"#embedding": {"foo": {}}}}),
+    schema_case("schema-embedding-unknown-int", {"defaults": {}, "keys": {"#embedding": {"foo": 5}}}),
+    schema_case("schema-document-unknown-type", {"defaults": {}, "keys": {"#document": {"bar": {"x": 1}}}}),
+    schema_case("schema-defaults-string-unknown-index", {"defaults": {"string": {"x": 5}}, "keys": {}}),
+    schema_case(
+        "schema-unknown-fields-every-level",
+        {"defaults": {"int": {"int_inverted_index": {"enabled": False, "config": {}, "w": 1}, "q": [1]}},
+         "keys": {"a": {"zz": 1, "int": {"int_inverted_index": index(False), "q": [1]}},
+                  "#document": {"zz": 1, "string": {"fts_index": index(False), "q": [1]}}}},
+    ),
+    schema_case("schema-null-index-not-echoed", {"defaults": {"string": {"fts_index": None}},
+                                                 "keys": {"a": {"string": {"fts_index": None}}}}),
+    schema_case("schema-null-config-fields-not-echoed", sch(keys={"a": vec(False, source_key=None, hnsw=None)})),
+    *[
+        schema_case(f"schema-sparse-defaults-{case_id}", sch(defaults=sparse))
+        for case_id, sparse in (
+            ("legacy-ef", {"sparse_vector": {"sparse_vector_index": {
+                "enabled": False, "config": {"embedding_function": {"type": "legacy", "x": 1}}}}}),
+            ("known-ef-extra-field", {"sparse_vector": {"sparse_vector_index": {
+                "enabled": False, "config": {"embedding_function": {**EF_OTHER, "q": 1}}}}}),
+            ("bm25-source-key", {"sparse_vector": {"sparse_vector_index": {
+                "enabled": False, "config": {"source_key": "a", "bm25": True}}}}),
+            ("empty-config", {"sparse_vector": {"sparse_vector_index": {"enabled": False, "config": {}}}}),
+        )
+    ],
+    schema_case("schema-sparse-key-legacy-ef", sch(keys={"a": {"sparse_vector": {"sparse_vector_index": {
+        "enabled": False, "config": {"embedding_function": {"type": "legacy", "z": 2}}}}}})),
+    schema_case("schema-embedding-legacy-ef-extra-field",
+                sch(vec(embedding_function={"type": "legacy", "q": 1}))),
     schema_case(
         "schema-key-int-disabled",
         {
