@@ -1,29 +1,38 @@
-"""Store: `$regex` patterns in Rust `regex`-crate syntax, checked like Chroma 1.5.9 and run on `regex`.
+"""Store: `$regex` patterns in Rust `regex`-crate syntax, checked like Chroma 1.5.9 and run on RE2.
 
 Chroma validates a `$regex` with `regex_syntax::parse` and then rejects byte classes; SQLite then
-runs `regex::Regex` (unanchored search). Python's `re` differs from Rust in too many places
-(`$` before a final newline, no `\\p{..}`, no class set operations, ASCII-only `[[:alpha:]]` in
-Rust ...), so this module parses the Rust syntax itself, raises Rust's error for every malformed
-pattern (same message, same caret line), and emits an equivalent pattern for the `regex` module
-(VERSION1: nested sets and `&&`/`--`/`~~`; each construct is emitted explicitly, e.g. `$` as `\\Z`,
-`.` as `[^\\n]`, `\\w` as Rust's Unicode word class, `(?i)` as simple case folding `(?i-f:..)`).
+runs `regex::Regex` (unanchored search, linear time). Python's `re` differs from Rust in too many
+places (`$` before a final newline, no `\\p{..}`, no class set operations, ASCII-only `[[:alpha:]]`
+in Rust ...), so this module parses the Rust syntax itself, raises Rust's error for every malformed
+pattern (same message, same caret line), and emits an equivalent pattern twice:
+
+- for RE2 (`google-re2`, linear time like Rust, no backtracking), which answers every search it can:
+  each class as explicit code point ranges (RE2 knows few Unicode properties), `(?i)` as RE2's
+  simple case folding, counts above RE2's 1000 (or whose nested product is) as a concatenation of
+  smaller ones. RE2 lacks look-around: Unicode `\\b`/`\\B` are written as RE2's ASCII ones, exact on
+  ASCII texts only; CRLF-mode line anchors and `\\b{start}`-style boundaries are not written at all;
+- for the `regex` module (VERSION1: nested sets, look-around for every anchor), the fallback for
+  the texts RE2 cannot answer exactly. It backtracks, so it runs under a time budget per request
+  (`FALLBACK_BUDGET_S`) that turns into a 500 saying so; real Chroma would answer.
+
+Rust's compiled-size limit (10 MiB) is estimated from the pattern (calibrated on the oracle: within
+a few percent for literals, classes, `.`; see the README), and a pattern beyond it is reported by
+the evaluator (500 "constraint failed"), as SQLite does, only when a document is tested; nothing is
+compiled for it. Compiled patterns are kept for the last `CACHE_ENTRIES` small patterns only.
 
 What still differs from Rust (all rare in practice):
 - Unicode tables are the `regex` module's (its Unicode version may differ from the crate's);
   `\\p{..}` name resolution follows Rust's order (general category, script, binary property)
   but accepts a few extra binary properties the crate lacks; `\\p{age=..}` means "assigned".
-- Case folding is the `regex` module's simple case folding (same rules, its Unicode tables).
+- Case folding is RE2's / the `regex` module's simple case folding (same rules, their tables).
 - With Unicode disabled (`(?-u)`), only the common cases are modelled: `.` / `\\xFF` / negated
   classes give "pattern can match invalid UTF-8", other multi-byte classes "Byte pattern is not
   allowed"; `\\p{..}` is still Unicode.
-- Rust's compiled-size limit (10 MiB) is estimated, not computed; a pattern beyond it is reported
-  by the evaluator (500 "constraint failed"), as SQLite does, only when a document is tested.
 - Nesting-depth and capture-count limits are not modelled.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import regex  # type: ignore[import-untyped]
@@ -43,33 +52,29 @@ from mockserver.store.regex_classes import (
     WORD,
     ClassParser,
     RegexSyntaxError,
+    as_ranges,
+    class_cost,
 )
+from mockserver.store.regex_engine import RustRegex, recall, remember
+
+__all__ = ["BYTE_PATTERN", "SIZE_LIMIT", "RustRegex", "compile_rust_regex"]
 
 SIZE_LIMIT = 10 * (1 << 20)
 BYTE_PATTERN = "Byte pattern is not allowed"
+RE2_MAX_REPEAT = 1000  # RE2's largest count, and the largest product of nested counts
 _FLAG_BITS = {"i": FOLD, "m": MULTILINE, "s": SINGLE_LINE, "U": SWAP_GREED, "u": UNICODE, "x": VERBOSE, "R": CRLF}
 _META = set("\\.+*?()|[]{}^$#&-~")
 
 
-@dataclass(frozen=True)
-class RustRegex:
-    """A validated pattern; `search` answers whether it matches anywhere in a text."""
-
-    pattern: str
-    translated: str
-    too_large: bool  # beyond Rust's compiled-size limit: SQLite fails once a document is tested
-
-    @functools.cached_property
-    def _compiled(self) -> regex.Pattern[str]:
-        return regex.compile(self.translated)
-
-    def search(self, text: str) -> bool:
-        return self._compiled.search(text) is not None
-
-
-@functools.lru_cache(maxsize=256)
 def compile_rust_regex(pattern: str) -> RustRegex:
-    """Validate `pattern` as Chroma does; raises InvalidArgument with Chroma's message."""
+    """Validate `pattern` as Chroma does; raises InvalidArgument with Chroma's message.
+
+    The last few small patterns stay compiled (`regex_engine.remember`); larger ones are compiled for
+    each request and freed after it, so memory stays bounded."""
+    return recall(pattern) or remember(_compile(pattern))
+
+
+def _compile(pattern: str) -> RustRegex:
     parser = _Parser(pattern)
     try:
         text, size = parser.parse()
@@ -80,11 +85,32 @@ def compile_rust_regex(pattern: str) -> RustRegex:
     if parser.byte_pattern:
         raise InvalidArgument(BYTE_PATTERN)
     translated = "(?V1)" + text
-    try:
-        regex.compile(translated)
-    except regex.error as err:  # a construct this translator does not model
-        raise InvalidArgument(f"Regex syntax errror: regex parse error:\n    {pattern}\nerror: {err}") from None
-    return RustRegex(pattern, translated, size > SIZE_LIMIT)
+    if size > SIZE_LIMIT:  # nothing is compiled: Chroma fails before it matches anything
+        return RustRegex(pattern, translated, True, size=size)
+    twin = _Parser(pattern, re2=True)
+    re2_text, _ = twin.parse()
+    compiled = RustRegex(
+        pattern,
+        translated,
+        False,
+        None if twin.re2_unsupported else _ESCAPE.sub(_x_escape, re2_text),
+        twin.re2_ascii_only,
+        size,
+    )
+    if compiled._re2 is None or compiled.ascii_only:  # the fallback answers (some texts): compile it now
+        try:
+            compiled._fallback
+        except regex.error as err:  # a construct this translator does not model
+            raise InvalidArgument(f"Regex syntax errror: regex parse error:\n    {pattern}\nerror: {err}") from None
+    return compiled
+
+
+_ESCAPE = regex.compile(r"\\u([0-9a-f]{4})|\\U([0-9a-f]{8})")  # `lit`'s escapes (a backslash is one too)
+
+
+def _x_escape(match: regex.Match[str]) -> str:
+    digits: str = match.group(1) or match.group(2)
+    return "\\x{" + digits + "}"
 
 
 def _format(pattern: str, err: RegexSyntaxError) -> str:
@@ -124,6 +150,15 @@ def _format(pattern: str, err: RegexSyntaxError) -> str:
     return f"regex parse error:\n{body}error: {err.kind}"
 
 
+def _literal_char(text: str) -> str | None:
+    """The ASCII character a one-character literal fragment denotes (`a`, `\\u002e`), else None."""
+    if len(text) == 1:
+        return text
+    if len(text) == 6 and text.startswith("\\u00"):
+        return chr(int(text[2:], 16))
+    return None
+
+
 def _boundary_char(c: str) -> bool:
     return c.isascii() and (c.isalpha() or c == "-")
 
@@ -134,14 +169,27 @@ class _Frame:
     flags: int
     branches: list[list[tuple[str, int]]]
     concat: list[tuple[str, int]]
+    capture: bool = False
 
 
 class _Parser(ClassParser):
     """Recursive-descent parser over regex-syntax's grammar, emitting `regex` VERSION1 text."""
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, re2: bool = False) -> None:
         super().__init__(pattern)
         self.names: dict[str, tuple[int, int]] = {}
+        self.re2 = re2
+        self.re2_unsupported = False  # a look-around RE2 lacks (CRLF line anchors, special word boundaries)
+        self.re2_ascii_only = False  # Unicode \b / \B written as RE2's ASCII ones: exact on ASCII text only
+        self.products: dict[str, int] = {}  # RE2 mode: fragment text -> product of its nested repeat counts
+
+    def _prod(self, text: str) -> int:
+        return self.products.get(text, 1)
+
+    def _keep(self, text: str, product: int) -> str:
+        if product > 1:
+            self.products[text] = product
+        return text
 
     # ---- structure ---------------------------------------------------------------------
     def parse(self) -> tuple[str, int]:
@@ -161,8 +209,9 @@ class _Parser(ClassParser):
                 if not stack:
                     raise RegexSyntaxError("unopened group", (self.i, self.i + 1))
                 text, size = self.close(top)
+                size += 64 if top.capture else 0  # two capture slots
                 self.flags, top = top.flags, stack.pop()
-                top.concat.append(("(?:" + text + ")", size))
+                top.concat.append((self._keep("(?:" + text + ")", self._prod(text)), size))
                 self.i += 1
             elif c == "|":
                 top.branches.append(top.concat)
@@ -178,13 +227,21 @@ class _Parser(ClassParser):
                 top.concat.append(self.primitive())
         if stack:
             raise RegexSyntaxError("unclosed group", (top.open_at, top.open_at + 1))
-        return self.close(top)
+        text, size = self.close(top)
+        return text, size + 208  # the program's fixed part (calibrated: a{327673} fits, a{327674} does not)
 
-    @staticmethod
-    def close(frame: _Frame) -> tuple[str, int]:
+    def close(self, frame: _Frame) -> tuple[str, int]:
         branches = frame.branches + [frame.concat]
         texts = ["".join(t for t, _ in b) for b in branches]
-        return "|".join(texts), sum(s for b in branches for _, s in b) + 40 * len(branches)
+        text = "|".join(texts)
+        if self.products:
+            self._keep(text, max((self._prod(t) for b in branches for t, _ in b), default=1))
+        if len(branches) == 1:
+            return text, sum(s for _, s in branches[0])
+        chars = [_literal_char(b[0][0]) if len(b) == 1 and b[0][1] == 32 else None for b in branches]
+        if all(chars):  # a|b|c: Rust compiles one class
+            return text, class_cost(sorted((ord(c), ord(c)) for c in chars if c))
+        return text, sum(s for b in branches for _, s in b) + 100 + 12 * len(branches)
 
     def group(self, top: _Frame) -> _Frame | None:
         start = self.i
@@ -195,13 +252,14 @@ class _Parser(ClassParser):
             raise RegexSyntaxError(
                 "look-around, including look-ahead and look-behind, is not supported", (start, start + width)
             )
-        frame = _Frame(start, self.flags, [], [])
+        frame = _Frame(start, self.flags, [], [], True)
         if self.p.startswith("?P<", self.i) or self.p.startswith("?<", self.i):
             self.i += 3 if self.p[self.i + 1] == "P" else 2
             self.capture_name()
             return frame
         if self.char() != "?":
             return frame
+        frame.capture = False
         question = self.i
         if not self.bump():
             raise RegexSyntaxError("unclosed group", (start, start + 1))
@@ -280,8 +338,8 @@ class _Parser(ClassParser):
         greedy = not (not self.eof() and self.char() == "?")
         if not greedy:
             self.i += 1
-        cost = {"?": size + 40, "*": size + 40, "+": 2 * size + 40}[op]
-        concat.append(("(?:" + text + ")" + op + self._greedy(greedy), cost))
+        cost = {"?": size + 72, "*": size + 40, "+": size + 40}[op]
+        concat.append((self._keep("(?:" + text + ")" + op + self._greedy(greedy), self._prod(text)), cost))
 
     def decimal(self) -> int:
         while not self.eof() and self.char().isspace():
@@ -326,7 +384,25 @@ class _Parser(ClassParser):
             raise RegexSyntaxError("invalid repetition count range, the start must be <= the end", (start, self.i))
         quant = f"{{{low},{high}}}" if bounded else f"{{{low},}}"
         cost = low * size + ((high - low) * (size + 40) if bounded else size + 40)
-        concat.append(("(?:" + text + ")" + quant + self._greedy(greedy), cost))
+        if self.re2:
+            concat.append((self._re2_counted(text, low, high if bounded else None), cost))
+        else:
+            concat.append(("(?:" + text + ")" + quant + self._greedy(greedy), cost))
+
+    def _re2_counted(self, text: str, low: int, high: int | None) -> str:
+        """`text{low,high}` for RE2, whose counts stop at 1000 and whose nested counts multiply to at
+        most 1000: written as `(?:t){low}` then `(?:(?:t)?){high-low}` (or `(?:t)*`), each cut into
+        counts RE2 takes. The same language (greediness does not matter to a yes/no search), and
+        compiled in linear time (RE2's own `{0,n}` nests n optionals: quadratic)."""
+        inner, group = self._prod(text), "(?:" + text + ")"
+        most = max(1, RE2_MAX_REPEAT // inner)
+
+        def run(piece: str, n: int) -> list[str]:
+            return [f"{piece}{{{most}}}"] * (n // most) + ([f"{piece}{{{n % most}}}"] if n % most else [])
+
+        parts = run(group, low) + (["(?:" + text + ")*"] if high is None else run("(?:" + group + "?)", high - low))
+        top = max(min(most, low), 0 if high is None else min(most, high - low))
+        return self._keep("(?:" + "".join(parts) + ")", inner * max(1, top))
 
     # ---- atoms -------------------------------------------------------------------------
     def primitive(self) -> tuple[str, int]:
@@ -347,6 +423,8 @@ class _Parser(ClassParser):
         return self.literal(c, (start, self.i))
 
     def look(self, kind: str) -> str:
+        if self.re2:
+            return self._re2_look(kind)
         word = "[" + (WORD if self.flags & UNICODE else "0-9A-Za-z_") + "]"
         crlf = r"(?!(?<=\r)\n)"
         if kind == "^":
@@ -365,7 +443,27 @@ class _Parser(ClassParser):
             "start-half": f"(?<!{word})", "end-half": f"(?!{word})",
         }[kind]  # fmt: skip
 
+    def _re2_look(self, kind: str) -> str:
+        multiline = self.flags & MULTILINE and kind in "^$"
+        if multiline and self.flags & CRLF or kind in ("start", "end", "start-half", "end-half"):
+            self.re2_unsupported = True
+            return ""
+        if kind in ("b", "B"):
+            self.re2_ascii_only |= bool(self.flags & UNICODE)  # Unicode word characters are ASCII's on ASCII text
+            return "\\" + kind
+        if multiline:
+            return "(?m:" + kind + ")"
+        return "\\A" if kind in ("^", "A") else "\\z"
+
     def escape(self, in_class: bool) -> tuple[str, int]:
+        if not self.re2 or in_class:
+            return self._escape(in_class)
+        text, size = self._escape(in_class)
+        if text.startswith(("\\p", "\\P", "[")):  # \p{..}, \d, \w ...: RE2 knows few properties
+            text = as_ranges(text)
+        return text, size
+
+    def _escape(self, in_class: bool) -> tuple[str, int]:
         start = self.i
         if not self.bump():
             raise RegexSyntaxError("incomplete escape sequence, reached end of pattern prematurely", (start, self.i))
