@@ -57,7 +57,7 @@ from mockserver.store.regex_classes import (
 )
 from mockserver.store.regex_engine import RustRegex, recall, remember
 
-__all__ = ["BYTE_PATTERN", "SIZE_LIMIT", "RustRegex", "compile_rust_regex"]
+__all__ = ["BYTE_PATTERN", "SIZE_LIMIT", "RustRegex", "compile_rust_regex", "estimated_size"]
 
 SIZE_LIMIT = 10 * (1 << 20)
 BYTE_PATTERN = "Byte pattern is not allowed"
@@ -72,6 +72,11 @@ def compile_rust_regex(pattern: str) -> RustRegex:
     The last few small patterns stay compiled (`regex_engine.remember`); larger ones are compiled for
     each request and freed after it, so memory stays bounded."""
     return recall(pattern) or remember(_compile(pattern))
+
+
+def estimated_size(pattern: str) -> int:
+    """The estimated size of a valid pattern in Rust's compiled program (compared with SIZE_LIMIT)."""
+    return _Parser(pattern).parse()[1]
 
 
 def _compile(pattern: str) -> RustRegex:

@@ -14,7 +14,7 @@ import pytest
 
 from mockserver.errors import Internal, InvalidArgument
 from mockserver.store import regex_engine
-from mockserver.store.rust_regex import SIZE_LIMIT, compile_rust_regex
+from mockserver.store.rust_regex import SIZE_LIMIT, compile_rust_regex, estimated_size
 
 FIRST_DOCS = [
     "Hello world",
@@ -655,3 +655,19 @@ def test_the_compiled_pattern_cache_is_bounded() -> None:
     assert len(regex_engine._CACHE) <= regex_engine.CACHE_ENTRIES
     big = "a{100000}"  # under Rust's limit, over the cache's: compiled for each use, then freed
     assert not compile_rust_regex(big).too_large and big not in regex_engine._CACHE
+
+
+#: The largest count that still compiles on the real server (Chroma 1.5.9, observed by bisection).
+OBSERVED_SIZE_LIMITS = {
+    "a{N}": 327673, r"\w{N}": 209, "[a-z]{N}": 145632, "(?i)k{N}": 44430, ".{N}": 10485,
+    "(ab|cd){N}": 33182, "a{2,N}": 145633, r"\d{N}": 2046, "(?s:.){N}": 10877, "[^a]{N}": 10485,
+    "(?i)a{N}": 131069, "(?:a|b){N}": 145632, "(?:ab|cd){N}": 41609, "(?:ab){N}": 163836,
+    "(?:a|b|c){N}": 145632, "(?:a*b){N}": 100822, "(?:a+b){N}": 100822, "(?:ab?){N}": 77099,
+    "(?:ab|cd|ef|gh){N}": 25954, "(ab){N}": 81918, "(?:a|c|e){N}": 119154, "é{N}": 163836,
+    "[0-9a-f]{N}": 131069, r"\s{N}": 15419, r"\x{1F600}{N}": 81918,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("family", "largest"), OBSERVED_SIZE_LIMITS.items())
+def test_the_size_estimate_switches_where_rust_does(family: str, largest: int) -> None:
+    assert estimated_size(family.replace("N", str(largest))) <= SIZE_LIMIT < estimated_size(family.replace("N", str(largest + 1)))
