@@ -27,7 +27,8 @@ import orjson
 
 from mockserver.asgi import Receive, read_body
 from mockserver.control.faults import FaultRule, Faults
-from mockserver.control.journal import Journal
+from mockserver.control.journal import Journal, writable
+from mockserver.control.patterns import check_pattern
 from mockserver.control.seed import export_state, import_state
 from mockserver.errors import JSON_HEADER, ChromaError, InvalidArgument, MockError, NotFound, http_error
 from mockserver.store import Store
@@ -160,20 +161,29 @@ class Admin:
     def journal(self, request: AdminRequest) -> tuple[int, Any]:
         q = request.query
         journal = self.app.journal
+        try:
+            path = check_pattern(q["path"]) if q.get("path") else None
+        except ValueError as exc:
+            raise InvalidArgument(f"query parameter path: {exc}") from None
         entries = journal.entries(
             operation_id=q.get("operation_id") or None,
             method=q.get("method") or None,
-            path=q.get("path") or None,
+            path=path,
             status=_int_param(q, "status"),
             limit=_int_param(q, "limit"),
         )
-        return 200, {
+        payload = {
             "entries": [e.to_json() for e in entries],
             "count": len(entries),
             "total": len(journal),
             "maxlen": journal.maxlen,
             "dropped": journal.dropped,
         }
+        try:
+            return 200, _dumps(payload)
+        except orjson.JSONEncodeError:  # a body nested deeper than orjson writes: that body as text
+            payload["entries"] = [writable(e) for e in entries]
+            return 200, _dumps(payload)
 
     def clear_journal(self, request: AdminRequest) -> tuple[int, Any]:
         return 200, {"cleared": self.app.journal.clear()}

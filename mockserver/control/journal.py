@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
 import orjson
@@ -38,6 +38,8 @@ class JournalEntry:
     query: str = ""  # the raw query string, "" when none
     fault: str | None = None  # "rule <id>" or "prefer" when the answer was injected
     exception: str | None = None  # traceback of a mock bug that was answered as a 500
+    #: the bodies as they crossed the wire, when recorded raw (for `writable`)
+    raw_bodies: tuple[bytes, bytes] | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -242,10 +244,29 @@ _FIELDS = tuple(JournalEntry.__dataclass_fields__)
 def _entry(row: _Row) -> JournalEntry:
     *fields, raw = row
     if raw:
+        bodies = (fields[4], fields[5])
         fields[4], fields[5] = _loads(fields[4]), _loads(fields[5])
-    else:
-        fields[5] = plain(fields[5])
+        return replace(JournalEntry(*fields), raw_bodies=bodies)
+    fields[5] = plain(fields[5])
     return JournalEntry(*fields)
+
+
+#: the key of the object that stands for a body too deeply nested to be written back as JSON
+TOO_DEEP = "$mock_unwritable_body"
+
+
+def writable(entry: JournalEntry) -> dict[str, Any]:
+    """`entry.to_json()` where each body orjson cannot write (JSON nested deeper than its 254 levels;
+    requests may nest deeper) is `{"$mock_unwritable_body": <the body's JSON text>}`: the journal
+    always serialises. Only called once writing the whole answer has failed."""
+    out = entry.to_json()
+    for index, key in enumerate(("request_body", "response_body")):
+        try:
+            orjson.dumps(out[key], option=orjson.OPT_SERIALIZE_NUMPY)
+        except orjson.JSONEncodeError:
+            raw = entry.raw_bodies[index] if entry.raw_bodies is not None else None
+            out[key] = {TOO_DEEP: raw.decode("utf-8", "replace") if raw is not None else None}
+    return out
 
 
 def _body_bytes(row: _Row) -> int:

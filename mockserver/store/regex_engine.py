@@ -33,6 +33,25 @@ FALLBACK_TIMEOUT = (
 )
 _NO_SPAN = (-1, -1)
 _UNANCHORED = _re2.RE2.Anchor.UNANCHORED
+_WHOLE = _re2.RE2.Anchor.ANCHOR_BOTH
+
+
+def re2_program(text: str, max_mem: int) -> Any:
+    """An RE2 program for `text` (RE2 syntax, UTF-8) with a memory budget; ValueError(RE2's message)."""
+    options = re2.Options()
+    options.log_errors = False
+    options.never_capture = True
+    options.max_mem = max_mem
+    program = _re2.RE2(text.encode("utf-8", "surrogatepass"), options)
+    if not program.ok():
+        raise ValueError(program.error().decode("utf-8", "replace"))
+    return program
+
+
+def re2_search(program: Any, text: str, whole: bool = False) -> bool:
+    """Whether `program` matches somewhere in `text` (all of it when `whole`): linear time."""
+    data = text.encode("utf-8", "surrogatepass")
+    return bool(program.Match(_WHOLE if whole else _UNANCHORED, data, 0, len(data))[0] != _NO_SPAN)
 
 
 @dataclass(frozen=True)
@@ -51,15 +70,10 @@ class RustRegex:
         """The RE2 program (linear time), or None when the fallback must answer."""
         if self.re2_text is None:
             return None
-        options = re2.Options()
-        options.log_errors = False
-        options.never_capture = True
-        options.max_mem = RE2_MAX_MEM_SMALL if self.size <= CACHE_SIZE_LIMIT else RE2_MAX_MEM_LARGE
         try:
-            program = _re2.RE2(self.re2_text.encode(), options)
-        except Exception:  # noqa: BLE001 - the binding raises plain errors
+            return re2_program(self.re2_text, RE2_MAX_MEM_SMALL if self.size <= CACHE_SIZE_LIMIT else RE2_MAX_MEM_LARGE)
+        except ValueError:  # beyond RE2's budget: the fallback answers
             return None
-        return program if program.ok() else None
 
     @functools.cached_property
     def _fallback(self) -> regex.Pattern[str]:
@@ -86,8 +100,7 @@ class RustRegex:
                 continue
             program = self._engine_for(text)
             if program is not None:
-                data = text.encode("utf-8", "surrogatepass")
-                out.append(program.Match(_UNANCHORED, data, 0, len(data))[0] != _NO_SPAN)
+                out.append(re2_search(program, text))
                 continue
             if deadline is None:
                 deadline = time.monotonic() + FALLBACK_BUDGET_S
