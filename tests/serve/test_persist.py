@@ -278,6 +278,15 @@ def test_a_restart_restores_exactly_what_the_api_accepted(state: Path, open_stac
         headers={"content-type": "application/json"},
     )
     assert renamed.status_code == 200, renamed.text
+    upserted = client.post(  # a record write: logged raw, parsed again as serde parsed it
+        f"{BASE}/collections/{cid}/upsert",
+        content=b'{"ids": ["c"], "embeddings": [[0.9999999999999999, 123456.78899999999]], '
+        b'"metadatas": [{"f": 0.00095749037570445775, "n": -0}], "documents": ["d"]}',
+        headers={"content-type": "application/json"},
+    )
+    assert upserted.status_code == 200, upserted.text
+    records = client.post(f"{BASE}/collections/{cid}/get", json={"include": ["embeddings", "metadatas", "documents"]})
+    assert records.json()["metadatas"][-1] == {"f": 0.0009574903757044576, "n": -0.0}
     before = {c["id"]: c for c in client.get(f"{BASE}/collections").json()}
     assert before[cid]["metadata"] == {"k": 2.0}  # serde's rounding, as the real server stores it
 
@@ -299,6 +308,7 @@ def test_a_restart_restores_exactly_what_the_api_accepted(state: Path, open_stac
     for cid, seen in before.items():
         assert client.get(f"{BASE}/collections/{seen['name']}").json() == seen
     assert queries() == answers
+    assert client.post(f"{BASE}/collections/{cid}/get", json={"include": ["embeddings", "metadatas", "documents"]}).json() == records.json()
 
 
 def test_record_writes_log_raw_bodies_because_the_validator_rewrites_nothing_in_them() -> None:
