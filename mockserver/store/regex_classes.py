@@ -27,6 +27,7 @@ _ASCII_CLASSES = {
 }  # fmt: skip
 _REGEX_ONLY = {"alnum", "blank", "graph", "print", "word", "xdigit", "horizspace", "vertspace", "h", "v"}
 _VALUED = {"block", "blk", "bidiclass", "bc", "linebreak", "lb", "eastasianwidth", "ea", "wordbreak", "wb"}
+NEST_LIMIT = 250  # regex-syntax's default nest limit
 PERL_COST = {"d": 5124, "D": 12756, "s": 680, "S": 1000, "w": 50170, "W": 46603}  # bytes in Rust's NFA
 
 
@@ -161,9 +162,13 @@ class ClassParser(Cursor):
             self.byte_pattern = True
         return _flat(ranges), _cost(ranges)
 
-    def class_set(self, start: int) -> _Node:
+    def class_set(self, start: int, depth: int = 1) -> _Node:
         """Parse one bracketed class into ("bracket", negated, items-or-op)."""
         unclosed = "unclosed character class"
+        if depth > NEST_LIMIT:  # regex-syntax's nest limit; also keeps this recursion shallow
+            close = self.p.find("]", start + 2)
+            end = close + 1 if close > 0 and "[" not in self.p[start + 1 : close] else start + 1
+            raise RegexSyntaxError(f"exceed the maximum number of nested parentheses/brackets ({NEST_LIMIT})", (start, end))
         if not self.bump_space():
             raise RegexSyntaxError(unclosed, (start, self.i))
         negated = self.char() == "^"
@@ -191,7 +196,7 @@ class ClassParser(Cursor):
                 break
             if c == "[":
                 ascii_class = self.ascii_class()
-                items.append(ascii_class if ascii_class is not None else self.class_set(self.i))
+                items.append(ascii_class if ascii_class is not None else self.class_set(self.i, depth + 1))
             elif c + nxt in ("&&", "--", "~~"):
                 self.i += 2
                 union: _Node = ("union", False, items)

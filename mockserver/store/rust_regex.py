@@ -28,7 +28,7 @@ What still differs from Rust (all rare in practice):
 - With Unicode disabled (`(?-u)`), only the common cases are modelled: `.` / `\\xFF` / negated
   classes give "pattern can match invalid UTF-8", other multi-byte classes "Byte pattern is not
   allowed"; `\\p{..}` is still Unicode.
-- Nesting-depth and capture-count limits are not modelled.
+- The nesting limit (250) is modelled for nested classes only; the capture-count limit is not.
 """
 
 from __future__ import annotations

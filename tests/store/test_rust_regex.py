@@ -671,3 +671,15 @@ OBSERVED_SIZE_LIMITS = {
 @pytest.mark.parametrize(("family", "largest"), OBSERVED_SIZE_LIMITS.items())
 def test_the_size_estimate_switches_where_rust_does(family: str, largest: int) -> None:
     assert estimated_size(family.replace("N", str(largest))) <= SIZE_LIMIT < estimated_size(family.replace("N", str(largest + 1)))
+
+
+def test_classes_nested_past_rusts_limit_are_a_400_not_a_crash() -> None:
+    """`[` x 5000 was a RecursionError (500); Chroma refuses nesting past 250 (observed message below)."""
+    observed = (
+        "Regex syntax errror: regex parse error:\n    " + "[" * 251 + "a" + "]" * 251 + "\n"
+        + " " * (4 + 250) + "^^^\nerror: exceed the maximum number of nested parentheses/brackets (250)"
+    )  # fmt: skip
+    assert outcome("[" * 251 + "a" + "]" * 251, ["a"]) == observed
+    assert outcome("[" * 250 + "a" + "]" * 250, ["a", "b"]) == [0]
+    deep = outcome("[" * 5000 + "a" + "]" * 5000, ["a"])
+    assert isinstance(deep, str) and deep.endswith("exceed the maximum number of nested parentheses/brackets (250)")
