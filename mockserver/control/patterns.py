@@ -16,8 +16,9 @@ Globs and `re:` patterns both run on RE2, in time linear in the path: no filter 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache, partial
-from typing import Any, Callable
+from typing import Any
 
 from mockserver.store.regex_engine import re2_program, re2_search
 

@@ -146,7 +146,7 @@ class Persistence:
         except StateFileError:
             persistence.db.close()
             raise
-        except Exception as exc:  # truncated, foreign tables, rows that are not ours: one clean line, no traceback
+        except Exception as exc:  # noqa: BLE001 - truncated, foreign tables, rows not ours: one clean line
             persistence.db.close()
             detail = " ".join(f"{type(exc).__name__}: {exc}".split())
             raise StateFileError(f"state file {persistence.path} is damaged and cannot be loaded ({detail})") from None

@@ -91,6 +91,7 @@ class Cursor:
         self.hir_error: RegexSyntaxError | None = None
         self.byte_pattern = False
         self.re2 = False  # emit RE2 syntax (classes as explicit ranges) instead of the `regex` module's
+        self.class_height = 0  # the last bracketed class's height in regex-syntax's AST
 
     # ---- cursor ------------------------------------------------------------------------
     def eof(self) -> bool:
@@ -119,6 +120,9 @@ class Cursor:
         self.space()
         return not self.eof()
 
+    def note_node(self, height: int, span: tuple[int, int]) -> None:
+        """A node of regex-syntax's AST of this height was parsed at span (for the nest limit)."""
+
     def hir(self, kind: str, span: tuple[int, int]) -> None:
         if self.hir_error is None:
             self.hir_error = RegexSyntaxError(kind, span)
@@ -144,6 +148,7 @@ class ClassParser(Cursor):
         """`[...]`: simple unions are emitted as a set; anything else is computed as code point ranges."""
         start = self.i
         node = self.class_set(start)
+        self.class_height = _height(node)
         if not self.flags & UNICODE:
             if node[1]:
                 self.hir("pattern can match invalid UTF-8", (start, self.i))
@@ -175,6 +180,7 @@ class ClassParser(Cursor):
         if negated and not self.bump_space():
             raise RegexSyntaxError(unclosed, (start, self.i))
         items: list[_Node] = []
+        union_at = expr_at = self.i  # where the current union / set operation starts
         while self.char() == "-":
             items.append(("ranges", False, [(45, 45)]))
             if not self.bump_space():
@@ -192,21 +198,34 @@ class ClassParser(Cursor):
                 raise RegexSyntaxError(unclosed, open_span)
             c, nxt = self.char(), self.p[self.i + 1 : self.i + 2]
             if c == "]":
+                end = self.i
                 self.i += 1
                 break
             if c == "[":
                 ascii_class = self.ascii_class()
                 items.append(ascii_class if ascii_class is not None else self.class_set(self.i, depth + 1))
             elif c + nxt in ("&&", "--", "~~"):
-                self.i += 2
                 union: _Node = ("union", False, items)
-                expr = union if expr is None else ("op", op, [expr, union])
-                op, items = c + nxt, []
+                self._note_union(union, (union_at, self.i))
+                expr = union if expr is None else self._note_op(("op", op, [expr, union]), (expr_at, self.i))
+                self.i += 2
+                op, items, union_at = c + nxt, [], self.i
             else:
                 items.append(self.class_range(open_span))
         union = ("union", False, items)
-        body: _Node = union if expr is None else ("op", op, [expr, union])
-        return ("bracket", negated, [body])
+        self._note_union(union, (union_at, end))
+        body: _Node = union if expr is None else self._note_op(("op", op, [expr, union]), (expr_at, end))
+        bracket: _Node = ("bracket", negated, [body])
+        self.note_node(_height(bracket), (start, self.i))
+        return bracket
+
+    def _note_union(self, union: _Node, span: tuple[int, int]) -> None:
+        if len(union[2]) > 1:
+            self.note_node(_height(union), span)
+
+    def _note_op(self, op: _Node, span: tuple[int, int]) -> _Node:
+        self.note_node(_height(op), span)
+        return op
 
     def ascii_class(self) -> _Node | None:
         m = regex.match(r"\[:(\^?)([a-z]+):\]", self.p[self.i :])
@@ -329,6 +348,25 @@ class ClassParser(Cursor):
 # "op" (operator, [lhs, rhs]), "ranges" (-, [(lo, hi), ...]), "leaf" (negated, [property text]).
 _Node = tuple[str, Any, list[Any]]
 _MAX = 0x10FFFF
+
+
+def _height(root: _Node) -> int:
+    """A class node's height in regex-syntax's AST: brackets, unions of 2+ items and set operations
+    count (iterative: classes may nest 250 deep)."""
+    heights: dict[int, int] = {}
+    stack: list[tuple[_Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        kind = node[0]
+        children = node[2] if kind in ("bracket", "op", "union") else []
+        if not done:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children)
+            continue
+        inner = max((heights[id(child)] for child in children), default=0)
+        counts = kind in ("bracket", "op") or (kind == "union" and len(children) > 1)
+        heights[id(node)] = inner + counts
+    return heights[id(root)]
 
 
 def _simple(node: _Node) -> bool:

@@ -79,6 +79,10 @@ class RustRegex:
     def _fallback(self) -> regex.Pattern[str]:
         return regex.compile(self.translated, cache_pattern=False)
 
+    def compile_fallback(self) -> None:
+        """Compile the `regex`-module form now (raises regex.error for a construct it lacks)."""
+        self._fallback  # noqa: B018 - a cached property: evaluating it compiles
+
     def _engine_for(self, text: str) -> Any:
         program = self._re2
         if program is not None and (not self.ascii_only or text.isascii()):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -260,8 +261,10 @@ SCHEMA_VARIANT = {
 NORMALISED_CREATES = [
     b'{"name": "variant", "configuration": {"hnsw": {"space": {"cosine": null}}}}',
     b'{"name": "schema-variant", "schema": ' + json.dumps(SCHEMA_VARIANT).encode() + b"}",
-    b'{"name": "serde-floats", "metadata": {"f": 123456.78899999999, "g": 0.00095749037570445775, '
-    b'"h": 123456789012345678901234567890, "i": -0, "j": 9223372036854775807}}',
+    (
+        b'{"name": "serde-floats", "metadata": {"f": 123456.78899999999, "g": 0.00095749037570445775, '
+        b'"h": 123456789012345678901234567890, "i": -0, "j": 9223372036854775807}}'
+    ),
 ]
 
 
@@ -305,7 +308,7 @@ def test_a_restart_restores_exactly_what_the_api_accepted(state: Path, open_stac
     else:
         crash(stack)
     _, client = start(open_stacks, state)
-    for cid, seen in before.items():
+    for seen in before.values():
         assert client.get(f"{BASE}/collections/{seen['name']}").json() == seen
     assert queries() == answers
     assert client.post(f"{BASE}/collections/{cid}/get", json={"include": ["embeddings", "metadatas", "documents"]}).json() == records.json()
@@ -381,8 +384,10 @@ def _damage_rows(sql: str, *params: Any) -> Callable[[Path], None]:
         _damage_rows("INSERT INTO log (op, args, body) VALUES ('drop_everything', '{}', '')"),
         _damage_rows("INSERT INTO log (op, args, body) VALUES ('create_tenant', '{\"a\": 1}', '{\"name\"')"),
     ],
-    ids=["truncated", "not-sqlite", "foreign-tables", "fields-not-json", "fields-wrong", "vectors", "ids",
-         "log-args", "log-body-fields", "log-op", "log-body-json"],  # fmt: skip
+    ids=[
+        "truncated", "not-sqlite", "foreign-tables", "fields-not-json", "fields-wrong", "vectors", "ids",
+        "log-args", "log-body-fields", "log-op", "log-body-json",
+    ],
 )
 def test_a_damaged_state_file_is_one_clean_line_at_start(
     state: Path, open_stacks: list[Stack], damage: Callable[[Path], None]

@@ -8,7 +8,7 @@ message (Rust's caret notation, Chroma's "errror" typo, or "Byte pattern is not 
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 
@@ -673,13 +673,46 @@ def test_the_size_estimate_switches_where_rust_does(family: str, largest: int) -
     assert estimated_size(family.replace("N", str(largest))) <= SIZE_LIMIT < estimated_size(family.replace("N", str(largest + 1)))
 
 
-def test_classes_nested_past_rusts_limit_are_a_400_not_a_crash() -> None:
-    """`[` x 5000 was a RecursionError (500); Chroma refuses nesting past 250 (observed message below)."""
-    observed = (
-        "Regex syntax errror: regex parse error:\n    " + "[" * 251 + "a" + "]" * 251 + "\n"
-        + " " * (4 + 250) + "^^^\nerror: exceed the maximum number of nested parentheses/brackets (250)"
-    )  # fmt: skip
-    assert outcome("[" * 251 + "a" + "]" * 251, ["a"]) == observed
-    assert outcome("[" * 250 + "a" + "]" * 250, ["a", "b"]) == [0]
-    deep = outcome("[" * 5000 + "a" + "]" * 5000, ["a"])
-    assert isinstance(deep, str) and deep.endswith("exceed the maximum number of nested parentheses/brackets (250)")
+NEST = "error: exceed the maximum number of nested parentheses/brackets (250)"
+
+#: (pattern, the columns the real server's caret line marks), observed on Chroma 1.5.9
+NESTED_PAST_THE_LIMIT = [
+    ("(" * 251 + "a" + ")" * 251, (250, 253)),
+    ("(?:" * 251 + "a" + ")" * 251, (750, 755)),
+    ("[" * 251 + "a" + "]" * 251, (250, 253)),
+    ("a" + "{1}" * 251, (0, 4)),
+    ("a" + "*" * 251, (0, 2)),
+    ("(" * 126 + "a" + "{1}" * 125 + ")" * 126, (126, 130)),
+    ("[[[a]]]" + "*" * 248, (2, 5)),
+    ("(a|" * 126 + ")" * 126, (375, 379)),
+    ("(ab" * 126 + ")" * 126, (375, 379)),
+    ("x(" + "(" * 260 + "a" + ")" * 261 + "y", (250, 275)),
+    ("(?i)" + "(" * 250 + "a" + ")" * 250, (253, 256)),
+    ("[ab]" + "*" * 249, (1, 3)),
+    ("[a&&b]" + "*" * 249, (1, 5)),
+]
+WITHIN_THE_LIMIT = [
+    "(" * 250 + "a" + ")" * 250, "a" + "{1}" * 250, "a" + "*" * 250, "(" * 125 + "a" + "{1}" * 125 + ")" * 125,
+    "[[[a]]]" + "*" * 247, "(a|" * 125 + ")" * 125, "(ab" * 125 + ")" * 125, "[ab]" + "*" * 248, "[a&&a]" + "*" * 248,
+    "(?i)" + "(" * 249 + "a" + ")" * 249,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("pattern", "columns"), NESTED_PAST_THE_LIMIT, ids=[f"{p[:12]}..{len(p)}" for p, _ in NESTED_PAST_THE_LIMIT])
+def test_nesting_past_rusts_limit_is_its_400(pattern: str, columns: tuple[int, int]) -> None:
+    carets = " " * (4 + columns[0]) + "^" * (columns[1] - columns[0])
+    assert outcome(pattern, ["a"]) == f"Regex syntax errror: regex parse error:\n    {pattern}\n{carets}\n{NEST}"
+
+
+@pytest.mark.parametrize("pattern", WITHIN_THE_LIMIT, ids=[f"{p[:12]}..{len(p)}" for p in WITHIN_THE_LIMIT])
+def test_nesting_up_to_rusts_limit_is_accepted(pattern: str) -> None:
+    assert isinstance(outcome(pattern, ["a"]), list)
+
+
+def test_syntax_errors_come_before_the_nest_limit_and_deep_patterns_stay_fast() -> None:
+    assert outcome("(" * 300 + "a", ["a"]) == outcome("(" * 300 + "a", []) != ""
+    assert str(outcome("(" * 300 + "a", ["a"])).endswith("error: unclosed group")
+    for pattern in ("(" * 100_000 + "a" + ")" * 100_000, "a" + "*" * 100_000, "[" * 100_000 + "a" + "]" * 100_000):
+        start = time.perf_counter()
+        assert str(outcome(pattern, ["a"])).endswith(NEST)
+        assert time.perf_counter() - start < 3.0
