@@ -383,5 +383,21 @@ def _collection_json(collection: Collection) -> dict[str, Any]:
 
 
 def _collection(data: dict[str, Any]) -> Collection:
+    data = _repair_spaces(data)
     config: dict[str, Any] = {k: Hnsw(**v) if k == "hnsw" else v for k, v in data.pop("configuration").items()}
     return Collection(configuration=Configuration(**config), **data)
+
+
+def _repair_spaces(node: Any) -> Any:
+    """Files written before the log kept the accepted body may hold a distance space as the client
+    wrote it, `{"cosine": null}` (serde's other spelling of "cosine"): read it as the variant."""
+    if isinstance(node, list):
+        return [_repair_spaces(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key == "space" and isinstance(value, dict) and len(value) == 1 and next(iter(value.values())) is None:
+            value = next(iter(value))
+        out[key] = _repair_spaces(value)
+    return out

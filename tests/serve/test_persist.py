@@ -314,6 +314,29 @@ def test_a_restart_restores_exactly_what_the_api_accepted(state: Path, open_stac
     assert client.post(f"{BASE}/collections/{cid}/get", json={"include": ["embeddings", "metadatas", "documents"]}).json() == records.json()
 
 
+def test_a_space_stored_as_written_by_an_older_version_is_read_as_the_variant(
+    state: Path, open_stacks: list[Stack]
+) -> None:
+    """Before the fix, a replayed `{"cosine": null}` reached the snapshot as written; such files load."""
+    stack, client = start(open_stacks, state)
+    cid = client.post(f"{BASE}/collections", json={"name": "old", "configuration": {"hnsw": {"space": "cosine"}}}).json()["id"]
+    add(client, cid, ["a", "bb"])
+    expected = client.get(f"{BASE}/collections/old").json()
+    assert stack.persistence is not None
+    stack.persistence.close()
+    db = sqlite3.connect(state)
+    with db:
+        (fields_json,) = db.execute("SELECT fields FROM collections").fetchone()
+        damaged = fields_json.replace('"space":"cosine"', '"space":{"cosine":null}')
+        assert damaged != fields_json
+        db.execute("UPDATE collections SET fields = ?", (damaged,))
+    db.close()
+    _, client = start(open_stacks, state)
+    assert client.get(f"{BASE}/collections/old").json() == expected
+    query = client.post(f"{BASE}/collections/{cid}/query", json={"query_embeddings": [[1.0, 1.0]], "n_results": 1})
+    assert query.status_code == 200, query.text
+
+
 def test_record_writes_log_raw_bodies_because_the_validator_rewrites_nothing_in_them() -> None:
     """RAW_BODIES skip the second serialisation: their body schemas hold no enum to normalise."""
     from mockserver.api.spec import load_spec
