@@ -34,8 +34,9 @@ import orjson
 
 from mockserver.asgi import Receive, read_body
 from mockserver.control.faults import FaultRule, Faults
-from mockserver.control.journal import Journal
+from mockserver.control.journal import Journal, writable
 from mockserver.control.origins import STATE_CHANGING, OriginPolicy, refuse_foreign_origin, refuse_simple_request
+from mockserver.control.patterns import check_pattern
 from mockserver.control.seed import export_state, import_state
 from mockserver.errors import JSON_HEADER, ChromaError, InvalidArgument, MockError, NotFound, http_error
 from mockserver.store import Store
@@ -189,16 +190,20 @@ class Admin:
         journal = self.app.journal
         bodies = _bool_param(q, "bodies", default=True)
         last_seq = journal.last_seq  # read first: an entry recorded meanwhile is returned by the next poll
+        try:
+            path = check_pattern(q["path"]) if q.get("path") else None
+        except ValueError as exc:
+            raise InvalidArgument(f"query parameter path: {exc}") from None
         entries = journal.entries(
             operation_id=q.get("operation_id") or None,
             method=q.get("method") or None,
-            path=q.get("path") or None,
+            path=path,
             status=_int_param(q, "status"),
             limit=_int_param(q, "limit"),
             since=_int_param(q, "since"),
             bodies=bodies,
         )
-        return 200, {
+        payload = {
             "entries": [e.to_json(bodies) for e in entries],
             "count": len(entries),
             "total": len(journal),
@@ -206,13 +211,21 @@ class Admin:
             "dropped": journal.dropped,
             "last_seq": last_seq,
         }
+        try:
+            return 200, _dumps(payload)
+        except orjson.JSONEncodeError:  # a body nested deeper than orjson writes: that body as text
+            payload["entries"] = [writable(e) for e in entries]  # bodies=False never fails to write
+            return 200, _dumps(payload)
 
     def journal_entry(self, request: AdminRequest) -> tuple[int, Any]:
         seq = _int_param({"seq": request.rest.split("/", 1)[1]}, "seq")
         entry = self.app.journal.get(seq or 0)
         if entry is None:
             raise NotFound(f"journal entry [{seq}] not found (dropped, cleared or not recorded yet)")
-        return 200, entry.to_json()
+        try:
+            return 200, _dumps(entry.to_json())
+        except orjson.JSONEncodeError:  # a body nested deeper than orjson writes: that body as text
+            return 200, _dumps(writable(entry))
 
     def clear_journal(self, request: AdminRequest) -> tuple[int, Any]:
         return 200, {"cleared": self.app.journal.clear()}

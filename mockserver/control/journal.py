@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
@@ -45,6 +45,8 @@ class JournalEntry:
     fault: str | None = None  # "rule <id>" or "prefer" when the answer was injected
     exception: str | None = None  # traceback of a mock bug that was answered as a 500
     seq: int = 0  # the journal's sequence number (0: not recorded)
+    #: the bodies as they crossed the wire, when recorded raw (for `writable`)
+    raw_bodies: tuple[bytes, bytes] | None = field(default=None, compare=False, repr=False)
 
     def to_json(self, bodies: bool = True) -> dict[str, Any]:
         """The entry as JSON; `bodies=False` leaves the request and response bodies out."""
@@ -293,18 +295,38 @@ class Journal:
         return "\n".join([head, *(f"  {e.describe(preview)}" for e in shown)])
 
 
-_ROW_FIELDS = tuple(name for name in JournalEntry.__dataclass_fields__ if name != "seq")
+_ROW_FIELDS = tuple(name for name in JournalEntry.__dataclass_fields__ if name not in ("seq", "raw_bodies"))
 
 
 def _entry(row: _Row, bodies: bool = True) -> JournalEntry:
     *fields, raw, seq = row
+    raw_bodies = None
     if not bodies:
         fields[4] = fields[5] = None
     elif raw:
+        raw_bodies = (fields[4], fields[5])
         fields[4], fields[5] = _loads(fields[4]), _loads(fields[5])
     else:
         fields[5] = plain(fields[5])
-    return JournalEntry(**dict(zip(_ROW_FIELDS, fields)), seq=seq)
+    return JournalEntry(**dict(zip(_ROW_FIELDS, fields)), seq=seq, raw_bodies=raw_bodies)
+
+
+#: the key of the object that stands for a body too deeply nested to be written back as JSON
+TOO_DEEP = "$mock_unwritable_body"
+
+
+def writable(entry: JournalEntry) -> dict[str, Any]:
+    """`entry.to_json()` where each body orjson cannot write (JSON nested deeper than its 254 levels;
+    requests may nest deeper) is `{"$mock_unwritable_body": <the body's JSON text>}`: the journal
+    always serialises. Only called once writing the whole answer has failed."""
+    out = entry.to_json()
+    for index, key in enumerate(("request_body", "response_body")):
+        try:
+            orjson.dumps(out[key], option=orjson.OPT_SERIALIZE_NUMPY)
+        except orjson.JSONEncodeError:
+            raw = entry.raw_bodies[index] if entry.raw_bodies is not None else None
+            out[key] = {TOO_DEEP: raw.decode("utf-8", "replace") if raw is not None else None}
+    return out
 
 
 def _body_bytes(row: _Row) -> int:

@@ -1,7 +1,11 @@
 """Oplog: which operations `--state-file` logs, what a log row holds, and how a row is replayed onto a Store.
 
-A row is `(op, args, body)`: the operation id, `{"p": path params, "x": what the store picked}` and
-the raw request body. `x` is the id the store generated for `create_collection` and
+A row is `(op, args, body)`: the operation id, `{"p": path params, "x": what the store picked, "a": 1}`
+and the body as the API accepted it: the validator's value (unit variants written `{"cosine": null}`
+already read as `"cosine"`, numbers as serde parsed them) serialised again (`"a": 1`), or, for the
+record writes in `RAW_BODIES`, the raw request body (the log then pays no second serialisation of a
+large body; their schemas have nothing the validator rewrites, which a test checks). Rows written
+before `"a"` existed hold raw bodies and are parsed as requests are. `x` is the id the store generated for `create_collection` and
 `create_database` (a replay must reuse it); `None` otherwise. The pseudo-operation `_dimension`
 (`x = {"id", "dimension"}`) records the one side effect of a failed write: Chroma's first embeddings
 fix a collection's dimension even when a later check of the request fails.
@@ -50,6 +54,9 @@ RECORDED: dict[str, Callable[[Store, ValidRequest, Reply], Any]] = {
     "collection_update": _extra_none,
     "collection_delete": _extra_none,
 }
+
+#: record writes logged as the raw body (large; the validator rewrites nothing in their schemas)
+RAW_BODIES = frozenset({"collection_add", "collection_upsert", "collection_update"})
 
 #: the writes whose failure can still fix a collection's dimension (logged as `_dimension`)
 RECORD_WRITES = frozenset({"collection_add", "collection_upsert", "collection_update"})

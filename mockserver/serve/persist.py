@@ -6,7 +6,7 @@ Design (write-through operation log + incremental snapshot, in one SQLite file):
   `is None` test. With it, the app runs handlers through `Persistence.apply` and then awaits
   `Persistence.durable()`. For a mutating operation (`oplog.RECORDED`) `apply` holds the store lock,
   runs the handler and, if it succeeded, inserts one `log` row (see `mockserver.serve.oplog`: operation,
-  path params, the ids the store picked, the raw request body), so the log order is the order in
+  path params, the ids the store picked, the body as the API accepted it), so the log order is the order in
   which the store applied the writes. `durable()` commits before the response is sent: every write
   a client saw acknowledged is committed. It is a group commit: the first waiter yields once to the
   event loop, lets the requests that are ready log theirs, and commits them all at once. Reads pay
@@ -55,7 +55,7 @@ import orjson
 from mockserver.api.handlers import Context, Reply
 from mockserver.api.validate import ValidRequest, parse_json
 from mockserver.errors import Internal, MockError
-from mockserver.serve.oplog import RECORD_WRITES, RECORDED, logged_collection, replay
+from mockserver.serve.oplog import RAW_BODIES, RECORD_WRITES, RECORDED, logged_collection, replay
 from mockserver.store import Store
 from mockserver.store.collections import Collection
 from mockserver.store.configuration import Configuration, Hnsw
@@ -94,6 +94,14 @@ def _dumps(value: Any) -> bytes:
         return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY)
     except TypeError:  # integers beyond 64 bits (accepted by the validator's fallback parser)
         return json.dumps(value).encode()
+
+
+def _loads(data: bytes) -> Any:
+    """What `_dumps` wrote, exactly (orjson; the stdlib for integers beyond 64 bits)."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
 
 
 # the state file ------------------------------------------------------------------------------------
@@ -135,6 +143,13 @@ class Persistence:
         persistence = cls(path, store, synchronous)
         try:
             persistence.load()
+        except StateFileError:
+            persistence.db.close()
+            raise
+        except Exception as exc:  # noqa: BLE001 - truncated, foreign tables, rows not ours: one clean line
+            persistence.db.close()
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+            raise StateFileError(f"state file {persistence.path} is damaged and cannot be loaded ({detail})") from None
         except BaseException:
             persistence.db.close()
             raise
@@ -167,7 +182,10 @@ class Persistence:
                     self._append("_dimension", {"x": {"id": undimensioned.id, "dimension": undimensioned.dimension}}, b"")
                     self.commit()
                 raise
-            self._append(op, {"p": request.params, "x": extra(self.store, request, reply)}, body)
+            args = {"p": request.params, "x": extra(self.store, request, reply)}
+            if op not in RAW_BODIES:  # what the validator accepted, not what the client wrote
+                args["a"], body = 1, _dumps(request.body)
+            self._append(op, args, body)
             return reply
 
     def _append(self, op: str, args: dict[str, Any], body: bytes) -> None:
@@ -220,8 +238,13 @@ class Persistence:
                 self._load_snapshot()
             for seq, op, args, body in self.db.execute("SELECT seq, op, args, body FROM log ORDER BY seq").fetchall():
                 self.fresh = False
+                args = orjson.loads(args)
+                if args.get("a"):  # the body as the API accepted it, serialised by `_dumps`
+                    data = _loads(body) or {}
+                else:  # a raw request body: parsed as the request was
+                    data = parse_json(body) if body else {}
                 try:
-                    replay(self.store, op, orjson.loads(args), parse_json(body) if body else {})  # the body as first parsed
+                    replay(self.store, op, args, data)
                 except MockError as exc:
                     log.warning("state file %s: log entry %d (%s) no longer applies: %s", self.path, seq, op, exc.message)
                 self.replayed += 1
@@ -360,5 +383,21 @@ def _collection_json(collection: Collection) -> dict[str, Any]:
 
 
 def _collection(data: dict[str, Any]) -> Collection:
+    data = _repair_spaces(data)
     config: dict[str, Any] = {k: Hnsw(**v) if k == "hnsw" else v for k, v in data.pop("configuration").items()}
     return Collection(configuration=Configuration(**config), **data)
+
+
+def _repair_spaces(node: Any) -> Any:
+    """Files written before the log kept the accepted body may hold a distance space as the client
+    wrote it, `{"cosine": null}` (serde's other spelling of "cosine"): read it as the variant."""
+    if isinstance(node, list):
+        return [_repair_spaces(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key == "space" and isinstance(value, dict) and len(value) == 1 and next(iter(value.values())) is None:
+            value = next(iter(value))
+        out[key] = _repair_spaces(value)
+    return out

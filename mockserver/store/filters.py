@@ -362,6 +362,5 @@ class _Evaluator:
     def _regex(self, node: DocRegex) -> BoolArray:
         if node.regex.too_large and any(d is not None for d in self.table.documents):
             raise Internal(REGEX_TOO_LARGE)
-        search = node.regex.search
         docs = self.documents()
-        return np.fromiter((d is not None and search(d) for d in docs), dtype=bool, count=len(docs))
+        return np.fromiter(node.regex.search_all(docs), dtype=bool, count=len(docs))

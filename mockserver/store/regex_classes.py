@@ -27,7 +27,8 @@ _ASCII_CLASSES = {
 }  # fmt: skip
 _REGEX_ONLY = {"alnum", "blank", "graph", "print", "word", "xdigit", "horizspace", "vertspace", "h", "v"}
 _VALUED = {"block", "blk", "bidiclass", "bc", "linebreak", "lb", "eastasianwidth", "ea", "wordbreak", "wb"}
-PERL_COST = {"d": 5125, "D": 12756, "s": 680, "S": 1000, "w": 50171, "W": 46603}  # bytes in Rust's NFA
+NEST_LIMIT = 250  # regex-syntax's default nest limit
+PERL_COST = {"d": 5124, "D": 12756, "s": 680, "S": 1000, "w": 50170, "W": 46603}  # bytes in Rust's NFA
 
 
 class RegexSyntaxError(Exception):
@@ -89,6 +90,8 @@ class Cursor:
         self.p, self.i, self.flags = pattern, 0, UNICODE
         self.hir_error: RegexSyntaxError | None = None
         self.byte_pattern = False
+        self.re2 = False  # emit RE2 syntax (classes as explicit ranges) instead of the `regex` module's
+        self.class_height = 0  # the last bracketed class's height in regex-syntax's AST
 
     # ---- cursor ------------------------------------------------------------------------
     def eof(self) -> bool:
@@ -117,6 +120,9 @@ class Cursor:
         self.space()
         return not self.eof()
 
+    def note_node(self, height: int, span: tuple[int, int]) -> None:
+        """A node of regex-syntax's AST of this height was parsed at span (for the nest limit)."""
+
     def hir(self, kind: str, span: tuple[int, int]) -> None:
         if self.hir_error is None:
             self.hir_error = RegexSyntaxError(kind, span)
@@ -130,8 +136,8 @@ class Cursor:
             if ord(c) > 0x7F or not folds:
                 return lit(c), 32 * len(c.encode())
             self.byte_pattern = True
-        if folds:
-            return "(?i-f:" + lit(c) + ")", 80
+        if folds:  # a class of its case variants; k and s also fold to the Kelvin sign and the long s
+            return ("(?i:" if self.re2 else "(?i-f:") + lit(c) + ")", {"k": 236, "s": 204}.get(c.lower(), 80)
         return lit(c), 32 * len(c.encode())
 
 
@@ -142,15 +148,17 @@ class ClassParser(Cursor):
         """`[...]`: simple unions are emitted as a set; anything else is computed as code point ranges."""
         start = self.i
         node = self.class_set(start)
+        self.class_height = _height(node)
         if not self.flags & UNICODE:
             if node[1]:
                 self.hir("pattern can match invalid UTF-8", (start, self.i))
             elif not (_single(node) and not self.flags & FOLD):
                 self.byte_pattern = True
-        if _simple(node):
+        if _simple(node) and not self.re2:
             items = node[2][0][2]
             body = "[" + "".join(_member(item) for item in items) + "]"
-            cost = sum(int(i[2][1]) if i[0] == "leaf" else _cost(i[2]) for i in items)
+            plain = _merge([r for i in items if i[0] == "ranges" for r in i[2]])
+            cost = sum(int(i[2][1]) for i in items if i[0] == "leaf") + (_cost(plain) if plain else 0)
             return ("(?i-f:" + body + ")" if self.flags & FOLD else body), cost
         if self.hir_error is not None:
             return "", 0
@@ -159,15 +167,20 @@ class ClassParser(Cursor):
             self.byte_pattern = True
         return _flat(ranges), _cost(ranges)
 
-    def class_set(self, start: int) -> _Node:
+    def class_set(self, start: int, depth: int = 1) -> _Node:
         """Parse one bracketed class into ("bracket", negated, items-or-op)."""
         unclosed = "unclosed character class"
+        if depth > NEST_LIMIT:  # regex-syntax's nest limit; also keeps this recursion shallow
+            close = self.p.find("]", start + 2)
+            end = close + 1 if close > 0 and "[" not in self.p[start + 1 : close] else start + 1
+            raise RegexSyntaxError(f"exceed the maximum number of nested parentheses/brackets ({NEST_LIMIT})", (start, end))
         if not self.bump_space():
             raise RegexSyntaxError(unclosed, (start, self.i))
         negated = self.char() == "^"
         if negated and not self.bump_space():
             raise RegexSyntaxError(unclosed, (start, self.i))
         items: list[_Node] = []
+        union_at = expr_at = self.i  # where the current union / set operation starts
         while self.char() == "-":
             items.append(("ranges", False, [(45, 45)]))
             if not self.bump_space():
@@ -185,21 +198,34 @@ class ClassParser(Cursor):
                 raise RegexSyntaxError(unclosed, open_span)
             c, nxt = self.char(), self.p[self.i + 1 : self.i + 2]
             if c == "]":
+                end = self.i
                 self.i += 1
                 break
             if c == "[":
                 ascii_class = self.ascii_class()
-                items.append(ascii_class if ascii_class is not None else self.class_set(self.i))
+                items.append(ascii_class if ascii_class is not None else self.class_set(self.i, depth + 1))
             elif c + nxt in ("&&", "--", "~~"):
-                self.i += 2
                 union: _Node = ("union", False, items)
-                expr = union if expr is None else ("op", op, [expr, union])
-                op, items = c + nxt, []
+                self._note_union(union, (union_at, self.i))
+                expr = union if expr is None else self._note_op(("op", op, [expr, union]), (expr_at, self.i))
+                self.i += 2
+                op, items, union_at = c + nxt, [], self.i
             else:
                 items.append(self.class_range(open_span))
         union = ("union", False, items)
-        body: _Node = union if expr is None else ("op", op, [expr, union])
-        return ("bracket", negated, [body])
+        self._note_union(union, (union_at, end))
+        body: _Node = union if expr is None else self._note_op(("op", op, [expr, union]), (expr_at, end))
+        bracket: _Node = ("bracket", negated, [body])
+        self.note_node(_height(bracket), (start, self.i))
+        return bracket
+
+    def _note_union(self, union: _Node, span: tuple[int, int]) -> None:
+        if len(union[2]) > 1:
+            self.note_node(_height(union), span)
+
+    def _note_op(self, op: _Node, span: tuple[int, int]) -> _Node:
+        self.note_node(_height(op), span)
+        return op
 
     def ascii_class(self) -> _Node | None:
         m = regex.match(r"\[:(\^?)([a-z]+):\]", self.p[self.i :])
@@ -324,6 +350,25 @@ _Node = tuple[str, Any, list[Any]]
 _MAX = 0x10FFFF
 
 
+def _height(root: _Node) -> int:
+    """A class node's height in regex-syntax's AST: brackets, unions of 2+ items and set operations
+    count (iterative: classes may nest 250 deep)."""
+    heights: dict[int, int] = {}
+    stack: list[tuple[_Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        kind = node[0]
+        children = node[2] if kind in ("bracket", "op", "union") else []
+        if not done:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children)
+            continue
+        inner = max((heights[id(child)] for child in children), default=0)
+        counts = kind in ("bracket", "op") or (kind == "union" and len(children) > 1)
+        heights[id(node)] = inner + counts
+    return heights[id(root)]
+
+
 def _simple(node: _Node) -> bool:
     """A non-negated bracket over a plain union of ranges and positive properties."""
     body = node[2][0]
@@ -353,10 +398,15 @@ def _member(item: _Node) -> str:
 
 
 def _cost(ranges: list[tuple[int, int]]) -> int:
-    """A rough size of a class in Rust's compiled NFA (calibrated on the oracle)."""
+    """A rough size of a class in Rust's compiled NFA (calibrated on the oracle: [a-z] 72, [ac] 80)."""
     if ranges and ranges[-1][1] > 0xFFFF:
         return 1000
-    return 56 + sum(16 if hi < 0x80 else 55 for _, hi in ranges)
+    return 64 + sum(8 if hi < 0x80 else 55 for _, hi in ranges)
+
+
+def class_cost(ranges: list[tuple[int, int]]) -> int:
+    """`_cost` of a class given by possibly overlapping or adjacent ranges."""
+    return _cost(_merge(ranges))
 
 
 def _evaluate(node: _Node, fold: bool) -> list[tuple[int, int]]:
@@ -403,6 +453,11 @@ def _negate(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     if nxt <= _MAX:
         out.append((nxt, _MAX))
     return out
+
+
+def as_ranges(text: str) -> str:
+    """One-character class text of the `regex` module (`\\p{Nd}`, `[^...]`) as explicit code point ranges."""
+    return _flat(list(leaf_ranges(text if text.startswith("[") else "[" + text + "]")))
 
 
 def _flat(ranges: list[tuple[int, int]]) -> str:

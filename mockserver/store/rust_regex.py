@@ -1,76 +1,67 @@
-"""Store: `$regex` patterns in Rust `regex`-crate syntax, checked like Chroma 1.5.9 and run on `regex`.
+"""Store: `$regex` patterns in Rust `regex`-crate syntax, checked like Chroma 1.5.9 and run on RE2.
 
 Chroma validates a `$regex` with `regex_syntax::parse` and then rejects byte classes; SQLite then
-runs `regex::Regex` (unanchored search). Python's `re` differs from Rust in too many places
-(`$` before a final newline, no `\\p{..}`, no class set operations, ASCII-only `[[:alpha:]]` in
-Rust ...), so this module parses the Rust syntax itself, raises Rust's error for every malformed
-pattern (same message, same caret line), and emits an equivalent pattern for the `regex` module
-(VERSION1: nested sets and `&&`/`--`/`~~`; each construct is emitted explicitly, e.g. `$` as `\\Z`,
-`.` as `[^\\n]`, `\\w` as Rust's Unicode word class, `(?i)` as simple case folding `(?i-f:..)`).
+runs `regex::Regex` (unanchored search, linear time). Python's `re` differs from Rust in too many
+places (`$` before a final newline, no `\\p{..}`, no class set operations, ASCII-only `[[:alpha:]]`
+in Rust ...), so this module parses the Rust syntax itself, raises Rust's error for every malformed
+pattern (same message, same caret line), and emits an equivalent pattern twice:
+
+- for RE2 (`google-re2`, linear time like Rust, no backtracking), which answers every search it can:
+  each class as explicit code point ranges (RE2 knows few Unicode properties), `(?i)` as RE2's
+  simple case folding, counts above RE2's 1000 (or whose nested product is) as a concatenation of
+  smaller ones. RE2 lacks look-around: Unicode `\\b`/`\\B` are written as RE2's ASCII ones, exact on
+  ASCII texts only; CRLF-mode line anchors and `\\b{start}`-style boundaries are not written at all;
+- for the `regex` module (VERSION1: nested sets, look-around for every anchor), the fallback for
+  the texts RE2 cannot answer exactly. It backtracks, so it runs under a time budget per request
+  (`FALLBACK_BUDGET_S`) that turns into a 500 saying so; real Chroma would answer.
+
+Rust's compiled-size limit (10 MiB) is estimated from the pattern (calibrated on the oracle: within
+a few percent for literals, classes, `.`; see the README), and a pattern beyond it is reported by
+the evaluator (500 "constraint failed"), as SQLite does, only when a document is tested; nothing is
+compiled for it. Compiled patterns are kept for the last `CACHE_ENTRIES` small patterns only.
 
 What still differs from Rust (all rare in practice):
 - Unicode tables are the `regex` module's (its Unicode version may differ from the crate's);
   `\\p{..}` name resolution follows Rust's order (general category, script, binary property)
   but accepts a few extra binary properties the crate lacks; `\\p{age=..}` means "assigned".
-- Case folding is the `regex` module's simple case folding (same rules, its Unicode tables).
+- Case folding is RE2's / the `regex` module's simple case folding (same rules, their tables).
 - With Unicode disabled (`(?-u)`), only the common cases are modelled: `.` / `\\xFF` / negated
   classes give "pattern can match invalid UTF-8", other multi-byte classes "Byte pattern is not
   allowed"; `\\p{..}` is still Unicode.
-- Rust's compiled-size limit (10 MiB) is estimated, not computed; a pattern beyond it is reported
-  by the evaluator (500 "constraint failed"), as SQLite does, only when a document is tested.
-- Nesting-depth and capture-count limits are not modelled.
+- The capture-count limit is not modelled. Classes nested past the nesting limit (250) are
+  refused as soon as they are met, before a syntax error later in the pattern (Rust: after).
 """
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
-
 import regex  # type: ignore[import-untyped]
 
 from mockserver.errors import InvalidArgument
-from mockserver.store.regex_classes import (
-    CRLF,
-    FOLD,
-    MULTILINE,
-    PERL,
-    PERL_COST,
-    PERL_NEG,
-    SINGLE_LINE,
-    SWAP_GREED,
-    UNICODE,
-    VERBOSE,
-    WORD,
-    ClassParser,
-    RegexSyntaxError,
-)
+from mockserver.store.regex_classes import RegexSyntaxError
+from mockserver.store.regex_engine import RustRegex, recall, remember
+from mockserver.store.regex_parser import Parser
+
+__all__ = ["BYTE_PATTERN", "SIZE_LIMIT", "RustRegex", "compile_rust_regex", "estimated_size"]
 
 SIZE_LIMIT = 10 * (1 << 20)
 BYTE_PATTERN = "Byte pattern is not allowed"
-_FLAG_BITS = {"i": FOLD, "m": MULTILINE, "s": SINGLE_LINE, "U": SWAP_GREED, "u": UNICODE, "x": VERBOSE, "R": CRLF}
-_META = set("\\.+*?()|[]{}^$#&-~")
 
 
-@dataclass(frozen=True)
-class RustRegex:
-    """A validated pattern; `search` answers whether it matches anywhere in a text."""
-
-    pattern: str
-    translated: str
-    too_large: bool  # beyond Rust's compiled-size limit: SQLite fails once a document is tested
-
-    @functools.cached_property
-    def _compiled(self) -> regex.Pattern[str]:
-        return regex.compile(self.translated)
-
-    def search(self, text: str) -> bool:
-        return self._compiled.search(text) is not None
-
-
-@functools.lru_cache(maxsize=256)
 def compile_rust_regex(pattern: str) -> RustRegex:
-    """Validate `pattern` as Chroma does; raises InvalidArgument with Chroma's message."""
-    parser = _Parser(pattern)
+    """Validate `pattern` as Chroma does; raises InvalidArgument with Chroma's message.
+
+    The last few small patterns stay compiled (`regex_engine.remember`); larger ones are compiled for
+    each request and freed after it, so memory stays bounded."""
+    return recall(pattern) or remember(_compile(pattern))
+
+
+def estimated_size(pattern: str) -> int:
+    """The estimated size of a valid pattern in Rust's compiled program (compared with SIZE_LIMIT)."""
+    return Parser(pattern).parse()[1]
+
+
+def _compile(pattern: str) -> RustRegex:
+    parser = Parser(pattern)
     try:
         text, size = parser.parse()
         if parser.hir_error is not None:
@@ -80,11 +71,32 @@ def compile_rust_regex(pattern: str) -> RustRegex:
     if parser.byte_pattern:
         raise InvalidArgument(BYTE_PATTERN)
     translated = "(?V1)" + text
-    try:
-        regex.compile(translated)
-    except regex.error as err:  # a construct this translator does not model
-        raise InvalidArgument(f"Regex syntax errror: regex parse error:\n    {pattern}\nerror: {err}") from None
-    return RustRegex(pattern, translated, size > SIZE_LIMIT)
+    if size > SIZE_LIMIT:  # nothing is compiled: Chroma fails before it matches anything
+        return RustRegex(pattern, translated, True, size=size)
+    twin = Parser(pattern, re2=True)
+    re2_text, _ = twin.parse()
+    compiled = RustRegex(
+        pattern,
+        translated,
+        False,
+        None if twin.re2_unsupported else _ESCAPE.sub(_x_escape, re2_text),
+        twin.re2_ascii_only,
+        size,
+    )
+    if compiled._re2 is None or compiled.ascii_only:  # the fallback answers (some texts): compile it now
+        try:
+            compiled.compile_fallback()
+        except regex.error as err:  # a construct this translator does not model
+            raise InvalidArgument(f"Regex syntax errror: regex parse error:\n    {pattern}\nerror: {err}") from None
+    return compiled
+
+
+_ESCAPE = regex.compile(r"\\u([0-9a-f]{4})|\\U([0-9a-f]{8})")  # `lit`'s escapes (a backslash is one too)
+
+
+def _x_escape(match: regex.Match[str]) -> str:
+    digits: str = match.group(1) or match.group(2)
+    return "\\x{" + digits + "}"
 
 
 def _format(pattern: str, err: RegexSyntaxError) -> str:
@@ -122,310 +134,3 @@ def _format(pattern: str, err: RegexSyntaxError) -> str:
         rule = "~" * 79 + "\n"
         body = rule + body + rule + "".join(n + "\n" for n in notes)
     return f"regex parse error:\n{body}error: {err.kind}"
-
-
-def _boundary_char(c: str) -> bool:
-    return c.isascii() and (c.isalpha() or c == "-")
-
-
-@dataclass
-class _Frame:
-    open_at: int
-    flags: int
-    branches: list[list[tuple[str, int]]]
-    concat: list[tuple[str, int]]
-
-
-class _Parser(ClassParser):
-    """Recursive-descent parser over regex-syntax's grammar, emitting `regex` VERSION1 text."""
-
-    def __init__(self, pattern: str) -> None:
-        super().__init__(pattern)
-        self.names: dict[str, tuple[int, int]] = {}
-
-    # ---- structure ---------------------------------------------------------------------
-    def parse(self) -> tuple[str, int]:
-        stack: list[_Frame] = []
-        top = _Frame(0, self.flags, [], [])
-        while True:
-            self.space()
-            if self.eof():
-                break
-            c = self.char()
-            if c == "(":
-                frame = self.group(top)
-                if frame is not None:
-                    stack.append(top)
-                    top = frame
-            elif c == ")":
-                if not stack:
-                    raise RegexSyntaxError("unopened group", (self.i, self.i + 1))
-                text, size = self.close(top)
-                self.flags, top = top.flags, stack.pop()
-                top.concat.append(("(?:" + text + ")", size))
-                self.i += 1
-            elif c == "|":
-                top.branches.append(top.concat)
-                top.concat = []
-                self.i += 1
-            elif c in "?*+":
-                self.repeat(top.concat)
-            elif c == "{":
-                self.counted(top.concat)
-            elif c == "[":
-                top.concat.append(self.bracket())
-            else:
-                top.concat.append(self.primitive())
-        if stack:
-            raise RegexSyntaxError("unclosed group", (top.open_at, top.open_at + 1))
-        return self.close(top)
-
-    @staticmethod
-    def close(frame: _Frame) -> tuple[str, int]:
-        branches = frame.branches + [frame.concat]
-        texts = ["".join(t for t, _ in b) for b in branches]
-        return "|".join(texts), sum(s for b in branches for _, s in b) + 40 * len(branches)
-
-    def group(self, top: _Frame) -> _Frame | None:
-        start = self.i
-        self.bump_space()
-        rest = self.p[self.i : self.i + 3]
-        if rest.startswith(("?=", "?!")) or rest in ("?<=", "?<!"):
-            width = 3 if rest[1] in "=!" else 4
-            raise RegexSyntaxError(
-                "look-around, including look-ahead and look-behind, is not supported", (start, start + width)
-            )
-        frame = _Frame(start, self.flags, [], [])
-        if self.p.startswith("?P<", self.i) or self.p.startswith("?<", self.i):
-            self.i += 3 if self.p[self.i + 1] == "P" else 2
-            self.capture_name()
-            return frame
-        if self.char() != "?":
-            return frame
-        question = self.i
-        if not self.bump():
-            raise RegexSyntaxError("unclosed group", (start, start + 1))
-        changed, flags = self.flag_items()
-        end = self.char()
-        self.i += 1
-        if end == ")":
-            if not changed:
-                raise RegexSyntaxError("repetition operator missing expression", (question, question + 1))
-            self.flags = flags
-            top.concat.append(("", -1))  # a flag group: not repeatable
-            return None
-        self.flags = flags
-        return frame
-
-    def capture_name(self) -> None:
-        if self.eof():
-            raise RegexSyntaxError("unclosed capture group name", (self.i, self.i))
-        start = self.i
-        while self.char() != ">":
-            c, first = self.char(), self.i == start
-            ok = c == "_" or c.isalpha() if first else c in "_.[]" or c.isalnum()
-            if not ok:
-                raise RegexSyntaxError("invalid capture group character", (self.i, self.i + 1))
-            if not self.bump():
-                raise RegexSyntaxError("unclosed capture group name", (self.i, self.i))
-        name, end = self.p[start : self.i], self.i
-        self.i += 1
-        if not name:
-            raise RegexSyntaxError("empty capture group name", (start, start))
-        if name in self.names:
-            raise RegexSyntaxError("duplicate capture group name", (start, end), self.names[name])
-        self.names[name] = (start, end)
-
-    def flag_items(self) -> tuple[bool, int]:
-        flags, negate = self.flags, False
-        seen: dict[str, int] = {}
-        negation_at: int | None = None
-        dangling: int | None = None
-        while self.char() not in (":", ")"):
-            c = self.char()
-            if c == "-":
-                if negation_at is not None:
-                    raise RegexSyntaxError(
-                        "flag negation operator repeated", (self.i, self.i + 1), (negation_at, negation_at + 1)
-                    )
-                negation_at = dangling = self.i
-                negate = True
-            else:
-                dangling = None
-                if c not in _FLAG_BITS:
-                    raise RegexSyntaxError("unrecognized flag", (self.i, self.i + 1))
-                if c in seen:
-                    raise RegexSyntaxError("duplicate flag", (self.i, self.i + 1), (seen[c], seen[c] + 1))
-                seen[c] = self.i
-                flags = flags & ~_FLAG_BITS[c] if negate else flags | _FLAG_BITS[c]
-            if not self.bump():
-                raise RegexSyntaxError("expected flag but got end of regex", (self.i, self.i))
-        if dangling is not None:
-            raise RegexSyntaxError("dangling flag negation operator", (dangling, dangling + 1))
-        return bool(seen) or negation_at is not None, flags
-
-    # ---- repetition --------------------------------------------------------------------
-    def _operand(self, concat: list[tuple[str, int]], span: tuple[int, int]) -> tuple[str, int]:
-        if not concat or concat[-1][1] < 0:
-            raise RegexSyntaxError("repetition operator missing expression", span)
-        return concat.pop()
-
-    def _greedy(self, greedy: bool) -> str:
-        return "" if greedy != bool(self.flags & SWAP_GREED) else "?"
-
-    def repeat(self, concat: list[tuple[str, int]]) -> None:
-        op = self.char()
-        text, size = self._operand(concat, (self.i, self.i + 1))
-        self.i += 1
-        greedy = not (not self.eof() and self.char() == "?")
-        if not greedy:
-            self.i += 1
-        cost = {"?": size + 40, "*": size + 40, "+": 2 * size + 40}[op]
-        concat.append(("(?:" + text + ")" + op + self._greedy(greedy), cost))
-
-    def decimal(self) -> int:
-        while not self.eof() and self.char().isspace():
-            self.i += 1
-        start = self.i
-        while not self.eof() and "0" <= self.char() <= "9":
-            self.bump_space()
-        digits = self.p[start : self.i].replace(" ", "")
-        span = (start, self.i)
-        while not self.eof() and self.char().isspace():
-            self.i += 1
-        if not digits:
-            raise RegexSyntaxError("repetition quantifier expects a valid decimal", span)
-        if int(digits) > 0xFFFFFFFF:
-            raise RegexSyntaxError("decimal literal invalid", span)
-        return int(digits)
-
-    def counted(self, concat: list[tuple[str, int]]) -> None:
-        start = self.i
-        text, size = self._operand(concat, (self.i, self.i + 1))
-        unclosed = "unclosed counted repetition"
-        if not self.bump_space():
-            raise RegexSyntaxError(unclosed, (start, self.i))
-        low = high = self.decimal()
-        if self.eof():
-            raise RegexSyntaxError(unclosed, (start, self.i))
-        bounded = True
-        if self.char() == ",":
-            if not self.bump_space():
-                raise RegexSyntaxError(unclosed, (start, self.i))
-            if self.char() != "}":
-                high = self.decimal()
-            else:
-                bounded = False
-        if self.eof() or self.char() != "}":
-            raise RegexSyntaxError(unclosed, (start, self.i))
-        greedy = True
-        if self.bump_space() and self.char() == "?":
-            greedy = False
-            self.i += 1
-        if bounded and low > high:
-            raise RegexSyntaxError("invalid repetition count range, the start must be <= the end", (start, self.i))
-        quant = f"{{{low},{high}}}" if bounded else f"{{{low},}}"
-        cost = low * size + ((high - low) * (size + 40) if bounded else size + 40)
-        concat.append(("(?:" + text + ")" + quant + self._greedy(greedy), cost))
-
-    # ---- atoms -------------------------------------------------------------------------
-    def primitive(self) -> tuple[str, int]:
-        c, start = self.char(), self.i
-        if c == "\\":
-            return self.escape(in_class=False)
-        self.i += 1
-        if c == ".":
-            if not self.flags & UNICODE:
-                self.hir("pattern can match invalid UTF-8", (start, self.i))
-            if self.flags & SINGLE_LINE:
-                return "(?s:.)", 964
-            return (r"[^\r\n]" if self.flags & CRLF else r"[^\n]"), 1000
-        if c == "^":
-            return self.look("^"), 40
-        if c == "$":
-            return self.look("$"), 40
-        return self.literal(c, (start, self.i))
-
-    def look(self, kind: str) -> str:
-        word = "[" + (WORD if self.flags & UNICODE else "0-9A-Za-z_") + "]"
-        crlf = r"(?!(?<=\r)\n)"
-        if kind == "^":
-            if not self.flags & MULTILINE:
-                return r"\A"
-            return r"(?<![^\r\n])" + crlf if self.flags & CRLF else r"(?<![^\n])"
-        if kind == "$":
-            if not self.flags & MULTILINE:
-                return r"\Z"
-            return r"(?![^\r\n])" + crlf if self.flags & CRLF else r"(?![^\n])"
-        return {
-            "A": r"\A", "z": r"\Z",
-            "b": f"(?:(?<={word})(?!{word})|(?<!{word})(?={word}))",
-            "B": f"(?:(?<={word})(?={word})|(?<!{word})(?!{word}))",
-            "start": f"(?<!{word})(?={word})", "end": f"(?<={word})(?!{word})",
-            "start-half": f"(?<!{word})", "end-half": f"(?!{word})",
-        }[kind]  # fmt: skip
-
-    def escape(self, in_class: bool) -> tuple[str, int]:
-        start = self.i
-        if not self.bump():
-            raise RegexSyntaxError("incomplete escape sequence, reached end of pattern prematurely", (start, self.i))
-        c = self.char()
-        if "0" <= c <= "9":
-            raise RegexSyntaxError("backreferences are not supported", (start, self.i + 1))
-        if c in _META:
-            self.i += 1
-            return self.literal(c, (start, self.i))
-        if c in "xuU":
-            return self.hex(start, c)
-        if c in "pP":
-            return self.unicode_class(start, c == "P")
-        if c in "dswDSW":
-            self.i += 1
-            if not self.flags & UNICODE:
-                if c.isupper():
-                    self.hir("pattern can match invalid UTF-8", (start, self.i))
-                self.byte_pattern = True
-            table = PERL_NEG if c.isupper() else PERL
-            return table[c.lower()], PERL_COST[c]
-        if c.isascii() and not c.isalnum() and c not in "<>":
-            self.i += 1
-            return self.literal(c, (start, self.i))
-        specials = {"a": "\x07", "f": "\x0c", "t": "\t", "n": "\n", "r": "\r", "v": "\x0b"}
-        self.i += 1
-        if c in specials:
-            return self.literal(specials[c], (start, self.i))
-        if c in "AzbB<>":
-            if in_class:
-                raise RegexSyntaxError("invalid escape sequence found in character class", (start, self.i))
-            kind = {"<": "start", ">": "end"}.get(c, c)
-            if c == "b" and self.char() == "{":
-                kind = self.special_boundary(start) or kind
-            return self.look(kind), 40
-        raise RegexSyntaxError("unrecognized escape sequence", (start, self.i))
-
-    def special_boundary(self, wb_start: int) -> str | None:
-        brace = self.i
-        if not self.bump_space():
-            raise RegexSyntaxError(
-                "found either the beginning of a special word boundary or a bounded repetition on a \\b with "
-                "an opening brace, but no closing brace",
-                (wb_start, self.i),
-            )
-        contents = self.i
-        if not _boundary_char(self.char()):
-            self.i = brace
-            return None
-        while not self.eof() and _boundary_char(self.char()):
-            self.bump_space()
-        if self.eof() or self.char() != "}":
-            raise RegexSyntaxError(
-                "special word boundary assertion is either unclosed or contains an invalid character", (brace, self.i)
-            )
-        name, end = self.p[contents : self.i].replace(" ", ""), self.i
-        self.i += 1
-        if name not in ("start", "end", "start-half", "end-half"):
-            raise RegexSyntaxError(
-                "unrecognized special word boundary assertion, valid choices are: start, end, start-half or end-half",
-                (contents, end),
-            )
-        return name

@@ -392,3 +392,22 @@ def test_an_import_asking_for_a_huge_dimension_is_a_quick_400(client: TestClient
     assert time.perf_counter() - start < 2.0
     assert response.status_code == 400 and "collections[0].dimension" in response.json()["message"]
     assert client.get("/__mock/export").json()["collections"] == []
+
+
+def test_a_bad_journal_path_regex_is_a_400_in_the_admin_shape(client: TestClient) -> None:
+    response = client.get("/__mock/journal", params={"path": "re:["})
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["error"] == "InvalidArgumentError"
+    assert "bad path regular expression" in response.json()["message"]
+
+
+def test_the_journal_serialises_after_a_request_nested_too_deep_for_orjson(client: TestClient) -> None:
+    deep = '{"name": ' + "[" * 300 + "]" * 300 + "}"
+    client.post("/api/v2/tenants", content=deep, headers={"content-type": "application/json"})
+    client.get("/api/v2/heartbeat")
+    response = client.get("/__mock/journal")
+    assert response.status_code == 200, response.text
+    first, second = response.json()["entries"]
+    assert first["request_body"] == {"$mock_unwritable_body": deep}
+    assert second["operation_id"] == "heartbeat"

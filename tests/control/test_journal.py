@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 
 import numpy as np
+import orjson
 import pytest
 
-from mockserver.control.journal import Journal, JournalEntry, plain
+from mockserver.control.journal import TOO_DEEP, Journal, JournalEntry, plain, writable
 
 
 def entry(
@@ -197,3 +200,42 @@ def test_embeddings_decodes_base64_and_lists() -> None:
     assert query.embeddings == [[0.5, -1.0, 2.0]]
     assert entry("collection_get", request={"ids": ["a"]}).embeddings is None
     assert entry("heartbeat").embeddings is None
+
+
+# --- robustness (issue 15) -------------------------------------------------------------------------
+def _timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def test_path_filters_take_linear_time() -> None:
+    """`**a**a**a**a**b` over a long path blocked for seconds on a backtracking engine."""
+    journal = Journal()
+    long_path = "/api/v2/" + "a" * 20_000
+    journal.record(entry("x", path=long_path))
+    journal.record(entry("y", path="/api/v2/aaaab"))
+    for pattern in ("**a**a**a**a**b", "*a*a*a*a*b*c", "re:(a|aa|aaa)+b", "re:(?:a*)*b"):
+        assert _timed(lambda pattern=pattern: journal.entries(path=pattern)) < 0.5, pattern
+    assert [e.operation_id for e in journal.entries(path="**a**a**a**a**b")] == ["y"]
+    assert [e.operation_id for e in journal.entries(path="re:/api/v2/(a|aa)+")] == ["x"]
+    assert [e.operation_id for e in journal.entries(path="/api/v2/*b")] == ["y"]
+
+
+@pytest.mark.parametrize("pattern", ["re:[", "re:(a", "re:a{2,1}", "re:(?<=a)b", r"re:(a)\1"])
+def test_a_bad_path_regex_is_a_value_error(pattern: str) -> None:
+    with pytest.raises(ValueError, match="bad path regular expression"):
+        Journal().entries(path=pattern)
+
+
+def test_bodies_too_deep_for_orjson_are_written_as_their_text() -> None:
+    journal = Journal()
+    deep = b'{"name": ' + b"[" * 300 + b"]" * 300 + b"}"
+    journal.record_raw("create_tenant", "POST", "/api/v2/tenants", 422, deep, b'{"error":"x"}', 1.0, 1.0)
+    [got] = journal.entries()
+    with pytest.raises(orjson.JSONEncodeError):
+        orjson.dumps(got.to_json())
+    written = writable(got)
+    assert written["request_body"] == {TOO_DEEP: deep.decode()}
+    assert written["response_body"] == {"error": "x"}
+    orjson.dumps(written)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -248,3 +250,187 @@ def test_every_writing_operation_of_the_spec_is_logged_or_known_not_to_write() -
     for op in load_spec().operations:
         if op.method != "GET":
             assert (op.operation_id in oplog.RECORDED) != (op.operation_id in NOT_LOGGED), op.operation_id
+
+
+# --- what the API accepted is what comes back (issue 15) ----------------------------------------------
+SCHEMA_VARIANT = {
+    "defaults": {},
+    "keys": {"#embedding": {"float_list": {"vector_index": {"enabled": True, "config": {"space": {"ip": None}}}}}},
+}
+#: bodies the validator normalises on the way in: unit variants written `{"x": null}`, serde's floats
+NORMALISED_CREATES = [
+    b'{"name": "variant", "configuration": {"hnsw": {"space": {"cosine": null}}}}',
+    b'{"name": "schema-variant", "schema": ' + json.dumps(SCHEMA_VARIANT).encode() + b"}",
+    (
+        b'{"name": "serde-floats", "metadata": {"f": 123456.78899999999, "g": 0.00095749037570445775, '
+        b'"h": 123456789012345678901234567890, "i": -0, "j": 9223372036854775807}}'
+    ),
+]
+
+
+@pytest.mark.parametrize("clean", [False, True], ids=["log-replay", "snapshot"])
+def test_a_restart_restores_exactly_what_the_api_accepted(state: Path, open_stacks: list[Stack], clean: bool) -> None:
+    stack, client = start(open_stacks, state)
+    for body in NORMALISED_CREATES:
+        created = client.post(f"{BASE}/collections", content=body, headers={"content-type": "application/json"})
+        assert created.status_code == 200, created.text
+        cid = created.json()["id"]
+        add(client, cid, ["a", "bb"])
+    renamed = client.put(
+        f"{BASE}/collections/{cid}", content=b'{"new_metadata": {"k": 1.9999999999999998e0}}',
+        headers={"content-type": "application/json"},
+    )
+    assert renamed.status_code == 200, renamed.text
+    upserted = client.post(  # a record write: logged raw, parsed again as serde parsed it
+        f"{BASE}/collections/{cid}/upsert",
+        content=b'{"ids": ["c"], "embeddings": [[0.9999999999999999, 123456.78899999999]], '
+        b'"metadatas": [{"f": 0.00095749037570445775, "n": -0}], "documents": ["d"]}',
+        headers={"content-type": "application/json"},
+    )
+    assert upserted.status_code == 200, upserted.text
+    records = client.post(f"{BASE}/collections/{cid}/get", json={"include": ["embeddings", "metadatas", "documents"]})
+    assert records.json()["metadatas"][-1] == {"f": 0.0009574903757044576, "n": -0.0}
+    before = {c["id"]: c for c in client.get(f"{BASE}/collections").json()}
+    assert before[cid]["metadata"] == {"k": 2.0}  # serde's rounding, as the real server stores it
+
+    def queries() -> dict[str, Any]:
+        out = {}
+        for qid in before:
+            query = client.post(f"{BASE}/collections/{qid}/query", json={"query_embeddings": [[1.0, 3.0]], "n_results": 2})
+            assert query.status_code == 200, query.text
+            out[qid] = query.json()
+        return out
+
+    answers = queries()
+    assert stack.persistence is not None
+    if clean:
+        stack.persistence.close()
+    else:
+        crash(stack)
+    _, client = start(open_stacks, state)
+    for seen in before.values():
+        assert client.get(f"{BASE}/collections/{seen['name']}").json() == seen
+    assert queries() == answers
+    assert client.post(f"{BASE}/collections/{cid}/get", json={"include": ["embeddings", "metadatas", "documents"]}).json() == records.json()
+
+
+def test_a_space_stored_as_written_by_an_older_version_is_read_as_the_variant(
+    state: Path, open_stacks: list[Stack]
+) -> None:
+    """Before the fix, a replayed `{"cosine": null}` reached the snapshot as written; such files load."""
+    stack, client = start(open_stacks, state)
+    cid = client.post(f"{BASE}/collections", json={"name": "old", "configuration": {"hnsw": {"space": "cosine"}}}).json()["id"]
+    add(client, cid, ["a", "bb"])
+    expected = client.get(f"{BASE}/collections/old").json()
+    assert stack.persistence is not None
+    stack.persistence.close()
+    db = sqlite3.connect(state)
+    with db:
+        (fields_json,) = db.execute("SELECT fields FROM collections").fetchone()
+        damaged = fields_json.replace('"space":"cosine"', '"space":{"cosine":null}')
+        assert damaged != fields_json
+        db.execute("UPDATE collections SET fields = ?", (damaged,))
+    db.close()
+    _, client = start(open_stacks, state)
+    assert client.get(f"{BASE}/collections/old").json() == expected
+    query = client.post(f"{BASE}/collections/{cid}/query", json={"query_embeddings": [[1.0, 1.0]], "n_results": 1})
+    assert query.status_code == 200, query.text
+
+
+def test_record_writes_log_raw_bodies_because_the_validator_rewrites_nothing_in_them() -> None:
+    """RAW_BODIES skip the second serialisation: their body schemas hold no enum to normalise."""
+    from mockserver.api.spec import load_spec
+
+    spec = load_spec()
+
+    def has_enum(node: Any, seen: set[str]) -> bool:
+        if isinstance(node, list):
+            return any(has_enum(item, seen) for item in node)
+        if not isinstance(node, dict):
+            return False
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            name = ref.rsplit("/", 1)[-1]
+            if name in seen:
+                return False
+            seen.add(name)
+            return has_enum(spec.components.get(name), seen)
+        return "enum" in node or any(has_enum(value, seen) for value in node.values())
+
+    operations = {op.operation_id: op for op in spec.operations}
+    assert has_enum(operations["create_collection"].body_schema, set())  # the walk finds them where they are
+    for op in oplog.RAW_BODIES:
+        assert not has_enum(operations[op].body_schema, set()), op
+
+
+def _damage_by_truncating(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+
+
+def _damage_with_noise(path: Path) -> None:
+    path.write_bytes(b"this is not an SQLite file at all\n" * 300)
+
+
+def _damage_with_foreign_tables(path: Path) -> None:
+    path.unlink()
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("CREATE TABLE collections (a, b)")
+        db.execute("CREATE TABLE log (x)")
+        db.execute("INSERT INTO log VALUES (1)")
+    db.close()
+
+
+def _damage_rows(sql: str, *params: Any) -> Callable[[Path], None]:
+    def damage(path: Path) -> None:
+        db = sqlite3.connect(path)
+        with db:
+            db.execute(sql, params)
+        db.close()
+
+    return damage
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        _damage_by_truncating,
+        _damage_with_noise,
+        _damage_with_foreign_tables,
+        _damage_rows("UPDATE collections SET fields = ?", "{not json"),
+        _damage_rows("UPDATE collections SET fields = ?", '{"unexpected": 1}'),
+        _damage_rows("UPDATE records SET vectors = ?", b"\x01\x02\x03"),
+        _damage_rows("UPDATE records SET ids = ?", "[1, 2"),
+        _damage_rows("INSERT INTO log (op, args, body) VALUES ('create_tenant', '[]', 'x')"),
+        _damage_rows("INSERT INTO log (op, args, body) VALUES ('create_collection', '{}', '{}')"),
+        _damage_rows("INSERT INTO log (op, args, body) VALUES ('drop_everything', '{}', '')"),
+        _damage_rows("INSERT INTO log (op, args, body) VALUES ('create_tenant', '{\"a\": 1}', '{\"name\"')"),
+    ],
+    ids=[
+        "truncated", "not-sqlite", "foreign-tables", "fields-not-json", "fields-wrong", "vectors", "ids",
+        "log-args", "log-body-fields", "log-op", "log-body-json",
+    ],
+)
+def test_a_damaged_state_file_is_one_clean_line_at_start(
+    state: Path, open_stacks: list[Stack], damage: Callable[[Path], None]
+) -> None:
+    stack, client = start(open_stacks, state)
+    for n in range(3):
+        add(client, make(client, f"things{n}"), [f"id{i}" for i in range(50)], dim=8)
+    assert stack.persistence is not None
+    stack.persistence.close()
+    damage(state)
+    with pytest.raises(StateFileError) as caught:
+        Persistence.open(state, Store())
+    message = str(caught.value)
+    assert "\n" not in message and str(state) in message, message
+
+
+def test_a_damaged_state_file_stops_the_cli_with_one_line(state: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mockserver.serve import cli
+
+    state.write_bytes(b"garbage" * 1000)
+    assert cli.main(["serve", "--state-file", str(state), "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "state file" in err and len(err.strip().splitlines()) == 1, err

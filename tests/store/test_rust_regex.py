@@ -7,10 +7,14 @@ message (Rust's caret notation, Chroma's "errror" typo, or "Byte pattern is not 
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import pytest
 
-from mockserver.errors import InvalidArgument
-from mockserver.store.rust_regex import SIZE_LIMIT, compile_rust_regex
+from mockserver.errors import Internal, InvalidArgument
+from mockserver.store import regex_engine
+from mockserver.store.rust_regex import SIZE_LIMIT, compile_rust_regex, estimated_size
 
 FIRST_DOCS = [
     "Hello world",
@@ -569,3 +573,146 @@ def test_patterns_with_newlines_use_numbered_notation(pattern: str, expected: li
     except InvalidArgument as err:
         got = err.message
     assert got == expected
+
+
+# --- robustness (issue 15): linear time, bounded memory, both engines agree ---------------------------
+def _elapsed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+ALL_CASES = [(p, e, FIRST_DOCS) for p, e in FIRST_CASES] + [(p, e, SECOND_DOCS) for p, e in SECOND_CASES]
+
+
+@pytest.mark.parametrize(("pattern", "expected", "docs"), ALL_CASES, ids=[repr(c[0]) for c in ALL_CASES])
+def test_the_fallback_engine_agrees_with_the_observed_cases(pattern: str, expected: list[int] | str, docs: list[str]) -> None:
+    """RE2 answers most searches; the `regex` module (the fallback) must give the same answers."""
+    if isinstance(expected, str):
+        return
+    compiled = compile_rust_regex(pattern)
+    if compiled.too_large:
+        return
+    assert [i for i, doc in enumerate(docs) if compiled._fallback.search(doc)] == expected
+
+
+def test_most_patterns_run_on_re2() -> None:
+    for pattern in ("(a|aa|aaa)+$", r"\w+\s\d{3}", "(?i)straße", r"[\p{Greek}&&\p{Ll}]", "(?m)^x$", "(?s).", r"(?-u:\b)"):
+        compiled = compile_rust_regex(pattern)
+        assert compiled._re2 is not None and not compiled.ascii_only, pattern
+    assert compile_rust_regex(r"\bfoo").ascii_only  # Unicode \b: RE2 on ASCII text, the fallback elsewhere
+    for pattern in (r"(?mR)^a", r"\b{start}a", r"\<a"):
+        assert compile_rust_regex(pattern).re2_text is None, pattern
+
+
+def test_a_catastrophic_pattern_is_linear() -> None:
+    """Backtracking took 6 s for 27 `a` and doubled per `a`; Rust (and RE2) are linear."""
+    compiled = compile_rust_regex("(a|aa|aaa)+$")
+    assert _elapsed(lambda: compiled.search_all(["a" * 27 + "!", "a" * 200_000 + "!"])) < 0.5
+    assert compiled.search_all(["a" * 27 + "!", "a" * 27]) == [False, True]
+    on_ascii = compile_rust_regex(r"\b(a|aa|aaa)+$")
+    assert _elapsed(lambda: on_ascii.search_all(["x " + "a" * 5000 + "!"])) < 0.5
+
+
+def test_the_fallback_has_a_time_budget() -> None:
+    compiled = compile_rust_regex(r"\b(a|aa|aaa)+$")
+    start = time.perf_counter()
+    with pytest.raises(Internal, match="budget"):
+        compiled.search_all(["é " + "a" * 60 + "!"])
+    assert time.perf_counter() - start < 3.0
+    assert compiled.search_all(["é " + "a" * 10 + "!", "é aaa"]) == [False, True]  # the fallback still answers
+
+
+@pytest.mark.parametrize(
+    ("pattern", "yes", "no"),
+    [
+        ("^a{1500}$", "a" * 1500, "a" * 1499),
+        ("^(?:a{10}){200}$", "a" * 2000, "a" * 1990),
+        ("^a{2,1500}$", "a" * 1500, "a" * 1501),
+        ("^(?:ab){1001,}$", "ab" * 1200, "ab" * 1000),
+        ("^(?:a{3}){0,400}$", "a" * 1200, "a" * 1201),
+        ("^(?:(?:a{7}){11}){13}x$", "a" * 1001 + "x", "a" * 1000 + "x"),
+        ("^a{0}b$", "b", "ab"),
+    ],
+)
+def test_counts_beyond_re2s_limit_are_written_as_smaller_ones(pattern: str, yes: str, no: str) -> None:
+    compiled = compile_rust_regex(pattern)
+    assert compiled._re2 is not None
+    assert compiled.search_all([yes, no]) == [True, False]
+
+
+def test_oversized_patterns_are_refused_quickly_and_never_kept() -> None:
+    """Each distinct `q{1000}{1000}` used to keep 150-250 MB; Chroma fails in 0.03 s."""
+    patterns = [f"q{{1000}}{{{1000 + i}}}" for i in range(20)]
+    assert _elapsed(lambda: [compile_rust_regex(p) for p in patterns]) < 0.5
+    assert all(compile_rust_regex(p).too_large for p in patterns)
+    assert not any(p in regex_engine._CACHE for p in patterns)
+
+
+def test_the_compiled_pattern_cache_is_bounded() -> None:
+    for i in range(regex_engine.CACHE_ENTRIES + 20):
+        compile_rust_regex(f"cache-{i}")
+    assert len(regex_engine._CACHE) <= regex_engine.CACHE_ENTRIES
+    big = "a{100000}"  # under Rust's limit, over the cache's: compiled for each use, then freed
+    assert not compile_rust_regex(big).too_large and big not in regex_engine._CACHE
+
+
+#: The largest count that still compiles on the real server (Chroma 1.5.9, observed by bisection).
+OBSERVED_SIZE_LIMITS = {
+    "a{N}": 327673, r"\w{N}": 209, "[a-z]{N}": 145632, "(?i)k{N}": 44430, ".{N}": 10485,
+    "(ab|cd){N}": 33182, "a{2,N}": 145633, r"\d{N}": 2046, "(?s:.){N}": 10877, "[^a]{N}": 10485,
+    "(?i)a{N}": 131069, "(?:a|b){N}": 145632, "(?:ab|cd){N}": 41609, "(?:ab){N}": 163836,
+    "(?:a|b|c){N}": 145632, "(?:a*b){N}": 100822, "(?:a+b){N}": 100822, "(?:ab?){N}": 77099,
+    "(?:ab|cd|ef|gh){N}": 25954, "(ab){N}": 81918, "(?:a|c|e){N}": 119154, "é{N}": 163836,
+    "[0-9a-f]{N}": 131069, r"\s{N}": 15419, r"\x{1F600}{N}": 81918,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("family", "largest"), OBSERVED_SIZE_LIMITS.items())
+def test_the_size_estimate_switches_where_rust_does(family: str, largest: int) -> None:
+    assert estimated_size(family.replace("N", str(largest))) <= SIZE_LIMIT < estimated_size(family.replace("N", str(largest + 1)))
+
+
+NEST = "error: exceed the maximum number of nested parentheses/brackets (250)"
+
+#: (pattern, the columns the real server's caret line marks), observed on Chroma 1.5.9
+NESTED_PAST_THE_LIMIT = [
+    ("(" * 251 + "a" + ")" * 251, (250, 253)),
+    ("(?:" * 251 + "a" + ")" * 251, (750, 755)),
+    ("[" * 251 + "a" + "]" * 251, (250, 253)),
+    ("a" + "{1}" * 251, (0, 4)),
+    ("a" + "*" * 251, (0, 2)),
+    ("(" * 126 + "a" + "{1}" * 125 + ")" * 126, (126, 130)),
+    ("[[[a]]]" + "*" * 248, (2, 5)),
+    ("(a|" * 126 + ")" * 126, (375, 379)),
+    ("(ab" * 126 + ")" * 126, (375, 379)),
+    ("x(" + "(" * 260 + "a" + ")" * 261 + "y", (250, 275)),
+    ("(?i)" + "(" * 250 + "a" + ")" * 250, (253, 256)),
+    ("[ab]" + "*" * 249, (1, 3)),
+    ("[a&&b]" + "*" * 249, (1, 5)),
+]
+WITHIN_THE_LIMIT = [
+    "(" * 250 + "a" + ")" * 250, "a" + "{1}" * 250, "a" + "*" * 250, "(" * 125 + "a" + "{1}" * 125 + ")" * 125,
+    "[[[a]]]" + "*" * 247, "(a|" * 125 + ")" * 125, "(ab" * 125 + ")" * 125, "[ab]" + "*" * 248, "[a&&a]" + "*" * 248,
+    "(?i)" + "(" * 249 + "a" + ")" * 249,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("pattern", "columns"), NESTED_PAST_THE_LIMIT, ids=[f"{p[:12]}..{len(p)}" for p, _ in NESTED_PAST_THE_LIMIT])
+def test_nesting_past_rusts_limit_is_its_400(pattern: str, columns: tuple[int, int]) -> None:
+    carets = " " * (4 + columns[0]) + "^" * (columns[1] - columns[0])
+    assert outcome(pattern, ["a"]) == f"Regex syntax errror: regex parse error:\n    {pattern}\n{carets}\n{NEST}"
+
+
+@pytest.mark.parametrize("pattern", WITHIN_THE_LIMIT, ids=[f"{p[:12]}..{len(p)}" for p in WITHIN_THE_LIMIT])
+def test_nesting_up_to_rusts_limit_is_accepted(pattern: str) -> None:
+    assert isinstance(outcome(pattern, ["a"]), list)
+
+
+def test_syntax_errors_come_before_the_nest_limit_and_deep_patterns_stay_fast() -> None:
+    assert outcome("(" * 300 + "a", ["a"]) == outcome("(" * 300 + "a", []) != ""
+    assert str(outcome("(" * 300 + "a", ["a"])).endswith("error: unclosed group")
+    for pattern in ("(" * 100_000 + "a" + ")" * 100_000, "a" + "*" * 100_000, "[" * 100_000 + "a" + "]" * 100_000):
+        start = time.perf_counter()
+        assert str(outcome(pattern, ["a"])).endswith(NEST)
+        assert time.perf_counter() - start < 3.0
