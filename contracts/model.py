@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,6 +10,12 @@ from pathlib import Path
 #: `setup`/`teardown` are the sandbox calls; the rest are schemathesis phases.
 PHASES = ("setup", "scenario", "examples", "coverage", "fuzzing", "stateful", "teardown")
 GENERATED_PHASES = ("examples", "coverage", "fuzzing", "stateful")
+
+
+def default_hypothesis_db() -> Path:
+    """Where Hypothesis keeps its example database (and caches): the user's cache directory, never the cwd."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "chroma-mockserver" / "hypothesis"
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,19 @@ class RunOptions:
     shrink: bool = False
     junit: Path | None = None
     report: Path | None = None
+    #: Hypothesis' directory (example database, caches); None: no example database (nothing replayed)
+    hypothesis_db: Path | None = field(default_factory=default_hypothesis_db)
+
+
+@dataclass(frozen=True)
+class SentRequest:
+    """The exact request behind a finding (secret headers masked): what a reproduction replays."""
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes | None
+    masked: tuple[str, ...] = ()  # names of headers whose value was replaced (secrets)
 
 
 @dataclass(frozen=True)
@@ -51,8 +71,9 @@ class Finding:
     message: str
     status_code: int | None
     phase: str
-    reproduction: str = ""  # a curl command, when one can be built
+    reproduction: str = ""  # a curl command, when one can be built (the report renders `request` in full)
     response: str = ""  # the start of the response body (drift matchers may look at it)
+    request: SentRequest | None = None  # the request that failed, when there was one
 
     @property
     def key(self) -> tuple[str, str, str, int | None]:
@@ -119,6 +140,8 @@ class RunResult:
     errors: tuple[str, ...]  # harness-level errors (setup failed, engine crashed, ...)
     unused_drift: tuple[str, ...]  # drift ids that matched nothing in this run
     notes: tuple[str, ...] = field(default_factory=tuple)
+    sandbox_databases: tuple[str, ...] = ()  # the databases the run created in its sandbox tenant
+    replay_hint: str = ""  # what a user does before replaying a reproduction (e.g. start the mock)
 
     @property
     def failures(self) -> tuple[Issue, ...]:

@@ -10,6 +10,7 @@ from typing import TextIO
 
 from contracts.drift import DriftList
 from contracts.model import Issue, RunResult
+from contracts.reproduce import body_file, curl_command, python_snippet, sandbox_setup, write_body
 
 _DB = "/api/v2/tenants/{tenant}/databases/{database}"
 WIDTH = 100
@@ -60,7 +61,13 @@ class ConsoleProgress:
 
 
 # console summary ---------------------------------------------------------------------------------
-def summary(result: RunResult, drift: DriftList | None = None) -> str:
+def requests_folder(report: Path | None) -> Path | None:
+    """Where request bodies too long to show inline are written: beside the report, named after it."""
+    return None if report is None else report.with_name(f"{report.stem}-requests")
+
+
+def summary(result: RunResult, drift: DriftList | None = None, report: Path | None = None) -> str:
+    """The console summary; reproductions point at the files `write_markdown(result, report)` writes."""
     lines = [
         "",
         f"Target: {result.target}",
@@ -74,7 +81,9 @@ def summary(result: RunResult, drift: DriftList | None = None) -> str:
     if failures:
         lines.append(f"New failures ({len(failures)}):" if not result.strict else f"Failures ({len(failures)}):")
         for issue in failures:
-            lines.extend(_issue_lines(issue))
+            lines.extend(_issue_lines(issue, report))
+        if result.replay_hint:
+            lines.append(f"  To replay a request: {result.replay_hint}.")
         lines.append("")
     drifted = [i for i in result.known_drift if not i.first.counts_as_failure]
     if drifted:
@@ -122,7 +131,7 @@ def _table(result: RunResult) -> str:
     return "\n".join([fmt(headers), fmt(tuple("-" * w for w in widths)), *(fmt(r) for r in rows)])
 
 
-def _issue_lines(issue: Issue) -> list[str]:
+def _issue_lines(issue: Issue, report: Path | None) -> list[str]:
     f = issue.finding
     label = f"drift {issue.first.drift_id} [{issue.first.category}]" if issue.first.drift_id else "new"
     status = f", status {f.status_code}" if f.status_code is not None else ""
@@ -134,8 +143,15 @@ def _issue_lines(issue: Issue) -> list[str]:
         lines.append(f"      {_shorten(text, 150)}")
     if f.response:
         lines.append(f"      response: {_shorten(' '.join(f.response.split()), 200)}")
-    if f.reproduction:
-        lines.append(f"      reproduce: {_shorten(f.reproduction.splitlines()[0], 400)}")
+    if f.request is not None:
+        command = curl_command(f.request, body_file(f.request, requests_folder(report)))
+        lines.append(f"      reproduce: {_shorten(command, 400)}")
+        if report is not None:
+            lines.append(f"      (in full, with a Python snippet and the sandbox set-up: {report})")
+        elif len(command) > 400:
+            lines.append("      (shortened: --report PATH writes the full command)")
+    elif f.reproduction:
+        lines.append(f"      reproduce: {_shorten(f.reproduction, 400)}")
     return lines
 
 
@@ -165,7 +181,9 @@ def _shorten(text: str, width: int) -> str:
 
 # JUnit -------------------------------------------------------------------------------------------
 def write_junit(result: RunResult, path: Path) -> None:
-    """One testcase per operation; new failures as <failure>, known drift listed in <system-out>."""
+    """One testcase per operation; new failures as <failure>, known drift listed in <system-out>.
+
+    Long request bodies go in a folder beside the file, as for the Markdown report."""
     by_operation: defaultdict[str, list[Issue]] = defaultdict(list)
     for issue in result.issues:
         by_operation[issue.finding.operation_id].append(issue)
@@ -187,7 +205,7 @@ def write_junit(result: RunResult, path: Path) -> None:
         for issue in (i for i in issues if i.first.counts_as_failure):
             f = issue.finding
             failure = ET.SubElement(case, "failure", message=f"{f.check}: {f.title}", type=f.failure)
-            failure.text = "\n".join([f.message, "", f"reproduce: {f.reproduction}" if f.reproduction else ""])
+            failure.text = "\n".join([f.message, "", *_reproduction(issue, result, requests_folder(path), markdown=False)])
         if not stats.cases and not stats.new:
             ET.SubElement(case, "skipped", message="not called")
         drifted = [i for i in issues if i.first.drift_id and not i.first.counts_as_failure]
@@ -210,10 +228,34 @@ def write_junit(result: RunResult, path: Path) -> None:
 # Markdown ----------------------------------------------------------------------------------------
 def write_markdown(result: RunResult, path: Path, drift: DriftList | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(markdown(result, drift), encoding="utf-8")
+    path.write_text(markdown(result, drift, requests_folder(path)), encoding="utf-8")
 
 
-def markdown(result: RunResult, drift: DriftList | None = None) -> str:
+def _reproduction(issue: Issue, result: RunResult, folder: Path | None, markdown: bool = True) -> list[str]:
+    """How to replay a failure: the sandbox set-up, the request as curl and as httpx; bodies too long to
+    show inline are written to `folder` here. Markdown code blocks, or plain text."""
+    f = issue.finding
+
+    def block(language: str, lines: list[str]) -> list[str]:
+        return [f"```{language}", *lines, "```"] if markdown else lines
+
+    if f.request is None:
+        return block("sh", [f.reproduction]) if f.reproduction else []
+    setup = sandbox_setup(f.request, result.sandbox, result.sandbox_databases)
+    body = write_body(f.request, folder)
+    commands = [curl_command(step) for step in setup]
+    if commands:
+        commands.insert(0, "# the run's sandbox, removed at its end (collections it made are gone with it):")
+    commands.append(curl_command(f.request, body))
+    out = [f"Reproduce{f' ({result.replay_hint})' if result.replay_hint else ''}:", "", *block("sh", commands)]
+    out += ["", *block("python", python_snippet(f.request, body, setup).splitlines())]
+    if f.request.masked:
+        out += ["", f"Masked header(s) {', '.join(f.request.masked)}: put your own value back."]
+    return out
+
+
+def markdown(result: RunResult, drift: DriftList | None = None, folder: Path | None = None) -> str:
+    """The Markdown report; request bodies too long to show inline are written to `folder` (None: inline)."""
     verdict = "PASSED" if result.passed else "FAILED"
     out = [
         f"# Contract run: {verdict}",
@@ -248,15 +290,14 @@ def markdown(result: RunResult, drift: DriftList | None = None) -> str:
             f"### `{f.operation_id}`: {f.check}{tag}",
             "",
             f"- **{f.title}** ({f.failure}, status {f.status_code}); seen {issue.count}x in {', '.join(issue.phases)}",
-            "",
-            "```",
-            f.message.strip(),
-            "```",
         ]
+        if f.message.strip():
+            out += ["", "```", f.message.strip(), "```"]
         if f.response:
             out += ["", f"Response ({f.status_code}):", "", "```", f.response.strip(), "```"]
-        if f.reproduction:
-            out += ["", "```sh", f.reproduction.strip(), "```"]
+        reproduction = _reproduction(issue, result, folder)
+        if reproduction:
+            out += ["", *reproduction]
         out.append("")
     drifted = [i for i in result.known_drift if not i.first.counts_as_failure]
     out += ["", f"## Known drift ({len(drifted)} issues)", ""]

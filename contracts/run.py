@@ -19,7 +19,9 @@ from schemathesis.hooks import HookContext
 
 from contracts import checks
 from contracts.drift import DriftList, load_drift
+from contracts.exampledb import example_database, replay_note
 from contracts.model import GENERATED_PHASES, Classified, Finding, Issue, OperationStats, RunOptions, RunResult
+from contracts.reproduce import MOCK_REPLAY_HINT, curl_command, sent_request
 from contracts.sandbox import RUN_MARKER, Guard, Sandbox, SandboxError, TargetUnreachable
 from contracts.scenarios import run_scenarios
 from contracts.target import Caller, Target, build_schema, deselected, open_target, selected_operations
@@ -81,6 +83,8 @@ def make_config(
             "generation": {"mode": "positive"},
         }
     )
+    if options.hypothesis_db is None:
+        data["generation"]["database"] = "none"  # else Hypothesis' default settings carry it (exampledb)
     if options.seed is not None:
         data["seed"] = options.seed
     if options.rate_limit:
@@ -96,9 +100,11 @@ def make_config(
 class Collector:
     """Findings from all threads: known drift (from the filter hook) and new ones (from events)."""
 
-    def __init__(self, drift: DriftList, strict: bool) -> None:
+    def __init__(self, drift: DriftList, strict: bool, target: Target | None = None) -> None:
         self.drift = drift
         self.strict = strict
+        self.urls = (target.base_url, target.replay_url) if target is not None else ("", "")
+        self.headers = dict(target.headers) if target is not None else {}
         self.items: list[Classified] = []
         self.drift_by_operation: Counter[str] = Counter()
         self.cases: Counter[str] = Counter()
@@ -121,7 +127,9 @@ class Collector:
             with self._lock:
                 self.artifacts += 1
             return False
-        finding = finding_from_failure(failure, case, response, _check_name(failure), _case_phase(case))
+        finding = finding_from_failure(
+            failure, case, response, _check_name(failure), _case_phase(case), self.urls, self.headers
+        )
         classified = self.classify(finding)
         if classified.drift_id is None:
             return True
@@ -146,7 +154,7 @@ def run(options: RunOptions, app: Any | None = None, progress: Progress | None =
     schema = build_schema(target, config)
     operations = selected_operations(schema, skipped)
     caller = Caller(schema, target, options.request_timeout)
-    collector = Collector(drift, options.strict)
+    collector = Collector(drift, options.strict, target)
     guard = Guard(sandbox, run_id, options.allow_destructive)
     errors: list[str] = []
     notes: list[str] = [f"sandbox: tenant {sandbox.tenant!r}, databases {', '.join(sandbox.databases)}"]
@@ -169,7 +177,12 @@ def run(options: RunOptions, app: Any | None = None, progress: Progress | None =
         if not errors and options.scenarios:
             _run_scenarios(caller, sandbox, operations, collector, progress)
         if not errors and options.phases:
-            errors.extend(_run_engine(schema, operations, collector, progress, options.workers > 1, notes))
+            with example_database(options.hypothesis_db) as database:
+                errors.extend(_run_engine(schema, operations, collector, progress, options.workers > 1, notes))
+            replayed = replay_note(database)
+            if replayed:
+                progress.note(replayed)
+                notes.append(replayed)
     finally:
         verified = checks.unbind(run_id)
         guard.uninstall()
@@ -204,6 +217,8 @@ def run(options: RunOptions, app: Any | None = None, progress: Progress | None =
         errors=tuple(errors),
         unused_drift=tuple(entry.id for entry in drift.entries if entry.id not in used),
         notes=tuple(notes),
+        sandbox_databases=sandbox.databases,
+        replay_hint=MOCK_REPLAY_HINT if target.app is not None else "",
     )
 
 
@@ -314,7 +329,9 @@ def _absorb(event: events.ScenarioFinished, phase: str, collector: Collector) ->
             failing = recorder.interactions.get(failing_id)
             response = failing.response if failing is not None else None
             case = case_node.value if case_node is not None else None
-            finding = finding_from_failure(info.failure, case, response, check_node.name, phase)
+            finding = finding_from_failure(
+                info.failure, case, response, check_node.name, phase, collector.urls, collector.headers
+            )
             classified = collector.classify(finding)
             collector.add(classified)
             if classified.counts_as_failure:
@@ -322,16 +339,26 @@ def _absorb(event: events.ScenarioFinished, phase: str, collector: Collector) ->
     return cases, new
 
 
-def finding_from_failure(failure: Any, case: Any, response: Any, check: str, phase: str) -> Finding:
+def finding_from_failure(
+    failure: Any,
+    case: Any,
+    response: Any,
+    check: str,
+    phase: str,
+    urls: tuple[str, str] = ("", ""),
+    headers: dict[str, str] | None = None,
+) -> Finding:
+    """A typed finding; `urls`: the base URL requests went to and the one a reproduction should use;
+    `headers`: the ones the user configured (token, --header), masked where they are secrets."""
     operation_id = _operation_id(case) if case is not None else "-"
     method = case.method.upper() if case is not None else ""
     path = case.operation.path if case is not None else ""
-    reproduction = ""
+    request = None
     if case is not None:
         try:
-            reproduction = case.as_curl_command()
-        except Exception:  # noqa: BLE001 - a curl command is a convenience; never fail a run on it
-            reproduction = ""
+            request = sent_request(case, response, *urls, headers)
+        except Exception:  # noqa: BLE001 - a reproduction is a convenience; never fail a run on it
+            request = None
     return Finding(
         operation_id=operation_id,
         method=method,
@@ -342,8 +369,9 @@ def finding_from_failure(failure: Any, case: Any, response: Any, check: str, pha
         message=_clip(str(getattr(failure, "message", failure))),
         status_code=getattr(response, "status_code", None),
         phase=phase,
-        reproduction=reproduction,
+        reproduction=curl_command(request) if request is not None else "",
         response=_excerpt(response),
+        request=request,
     )
 
 

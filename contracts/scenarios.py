@@ -338,6 +338,7 @@ def _finding(scenario: Scenario, failed: StepFailed, operations: Mapping[str, tu
         phase="scenario",
         reproduction=failed.reply.curl if failed.reply is not None else "",
         response=failed.reply.text[:600] if failed.reply is not None else "",
+        request=failed.reply.request if failed.reply is not None else None,
     )
 
 

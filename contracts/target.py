@@ -18,7 +18,8 @@ from schemathesis.core.result import Ok
 from schemathesis.core.transport import Response
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
-from contracts.model import RunOptions
+from contracts.model import RunOptions, SentRequest
+from contracts.reproduce import MOCK_REPLAY_URL, curl_command, sent_request
 
 JsonObject = dict[str, Any]
 MOCK_BASE_URL = "http://chroma-mock"
@@ -41,6 +42,11 @@ class Target:
     spec_source: str
     headers: tuple[tuple[str, str], ...]  # sent with every request (token, --header)
     token_scheme: str | None  # the securityScheme the token fills, when the spec declares one
+
+    @property
+    def replay_url(self) -> str:
+        """Where a reproduction sends its request: the target, or a mock the user starts for in-process runs."""
+        return MOCK_REPLAY_URL if self.app is not None else self.base_url
 
     def operation_ids(self) -> dict[str, tuple[str, str]]:
         """operationId -> (METHOD, path template), in spec order."""
@@ -225,7 +231,11 @@ class Reply:
     status: int
     body: Any  # parsed JSON, or None
     text: str
-    curl: str
+    request: SentRequest
+
+    @property
+    def curl(self) -> str:
+        return curl_command(self.request)
 
 
 class Caller:
@@ -260,6 +270,6 @@ class Caller:
             parsed = json.loads(response.content) if response.content else None
         except ValueError:
             parsed = None
-        curl = case.as_curl_command(headers=self.headers)
+        sent = sent_request(case, response, self.target.base_url, self.target.replay_url, self.headers)
         text = response.content.decode("utf-8", "replace") if response.content else ""
-        return Reply(operation_id, response.status_code, parsed, text, curl)
+        return Reply(operation_id, response.status_code, parsed, text, sent)

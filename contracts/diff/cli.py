@@ -38,38 +38,38 @@ def add_parser(commands: Any, header_type: Any) -> None:
     for role in ("base", "candidate"):
         where = diff.add_mutually_exclusive_group(required=True)
         where.add_argument(f"--{role}", metavar="URL|mock[:PROFILE]",
-                           help=f"the {role} deployment: a base URL, or the bundled mock (in-process)")  # fmt: skip
+                           help=f"the {role} deployment: a base URL, or the bundled mock (in-process) (default: none, required)")  # fmt: skip
         where.add_argument(f"--{role}-mock", action="store_const", const="mock", dest=role,
-                           help=f"the bundled mock as the {role} (profile from --profile)")  # fmt: skip
-    diff.add_argument("--profile", default="local", help="mock profile for a plain `mock` side (default local)")
+                           help=f"the bundled mock as the {role} (profile from --profile) (default: off)")  # fmt: skip
+    diff.add_argument("--profile", default="local", help="mock profile for a plain `mock` side (default: %(default)s)")
     diff.add_argument("--spec", type=Path, help="OpenAPI file the cases are generated from (default: the bundled one)")
     diff.add_argument("--token", default=os.environ.get("CHROMA_TOKEN"),
-                      help="x-chroma-token for both sides (env CHROMA_TOKEN)")  # fmt: skip
-    diff.add_argument("--base-token", help="x-chroma-token for the base only")
-    diff.add_argument("--candidate-token", help="x-chroma-token for the candidate only")
+                      help="x-chroma-token for both sides (default: env CHROMA_TOKEN, else none)")  # fmt: skip
+    diff.add_argument("--base-token", help="x-chroma-token for the base only (default: --token)")
+    diff.add_argument("--candidate-token", help="x-chroma-token for the candidate only (default: --token)")
     diff.add_argument("--header", action="append", type=header_type, default=[], metavar="'NAME: VALUE'",
-                      help="extra header on every request to both sides (repeatable)")  # fmt: skip
+                      help="extra header on every request to both sides (repeatable) (default: none)")  # fmt: skip
     diff.add_argument("--max-examples", type=int, default=5,
-                      help="generated cases per operation, positive and negative each (default 5)")  # fmt: skip
-    diff.add_argument("--seed", type=int, help="Hypothesis seed, to generate the same cases again")
+                      help="generated cases per operation, positive and negative each (default: %(default)s)")  # fmt: skip
+    diff.add_argument("--seed", type=int, help="Hypothesis seed, to generate the same cases again (default: a fresh random seed, printed)")
     diff.add_argument("--sources", type=_sources, default=SOURCES,
-                      help=f"what to replay (default {','.join(SOURCES)})")  # fmt: skip
+                      help=f"what to replay (default: {','.join(SOURCES)})")  # fmt: skip
     diff.add_argument("--include-operation", action="append", default=[], metavar="OPERATION_ID",
-                      help="replay only sequences made of these operationIds (repeatable)")  # fmt: skip
+                      help="replay only sequences made of these operationIds (repeatable) (default: all)")  # fmt: skip
     diff.add_argument("--exclude-operation", action="append", default=[], metavar="OPERATION_ID",
-                      help="leave out sequences using these operationIds (repeatable)")  # fmt: skip
-    diff.add_argument("--request-timeout", type=float, default=10.0, metavar="SECONDS", help="per request (default 10)")
-    diff.add_argument("--rate-limit", metavar="N/UNIT", help="per side, e.g. 50/s or 1000/m")
+                      help="leave out sequences using these operationIds (repeatable) (default: none)")  # fmt: skip
+    diff.add_argument("--request-timeout", type=float, default=10.0, metavar="SECONDS", help="per request (default: %(default)s)")
+    diff.add_argument("--rate-limit", metavar="N/UNIT", help="per side, e.g. 50/s or 1000/m (default: no limit)")
     diff.add_argument("--allow-destructive", action="store_true",
-                      help="also generate reset cases (wipes the whole server); only for disposable targets")  # fmt: skip
-    diff.add_argument("--ignore-version", action="store_true", help="do not report the version string changing")
-    diff.add_argument("--allow", type=Path, metavar="FILE", help="accepted differences (YAML, see contracts/README.md)")
-    diff.add_argument("--report", type=Path, metavar="PATH", help="write a Markdown report")
+                      help="also generate reset cases (wipes the whole server); only for disposable targets (default: off)")  # fmt: skip
+    diff.add_argument("--ignore-version", action="store_true", help="do not report the version string changing (default: off)")
+    diff.add_argument("--allow", type=Path, metavar="FILE", help="accepted differences (YAML, see contracts/README.md) (default: none)")
+    diff.add_argument("--report", type=Path, metavar="PATH", help="write a Markdown report (default: none)")
     diff.add_argument(
-        "--junit", type=Path, metavar="PATH", help="write a JUnit XML report (one testcase per operation)"
+        "--junit", type=Path, metavar="PATH", help="write a JUnit XML report (one testcase per operation) (default: none)"
     )
-    diff.add_argument("--json", type=Path, metavar="PATH", help="write the whole result as JSON")
-    diff.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    diff.add_argument("--json", type=Path, metavar="PATH", help="write the whole result as JSON (default: none)")
+    diff.add_argument("-q", "--quiet", action="store_true", help="no progress output (default: off)")
 
 
 def options_from(args: argparse.Namespace) -> DiffOptions:

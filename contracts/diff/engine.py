@@ -51,8 +51,8 @@ def run_diff(
     notes = [f"sandboxes: base tenant {sides[0].sandbox.tenant!r}, candidate tenant {sides[1].sandbox.tenant!r}"]
     for side in sides:
         if side.target.app is not None:
-            notes.append(f"the {side.spec.role} is an in-process mock: its curl commands name {side.target.base_url}; "
-                         "start `mockserver serve` and use its address instead to reproduce")  # fmt: skip
+            notes.append(f"the {side.spec.role} is an in-process mock: its curl commands name {side.target.replay_url}; "
+                         "start `mockserver serve` there to reproduce")  # fmt: skip
     if "reset" not in operations:
         notes.append("reset is never called without --allow-destructive")
     cases: list[CaseDiff] = []

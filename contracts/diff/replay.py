@@ -12,10 +12,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import orjson
+
 from contracts.diff.model import Answer, Request
 from contracts.diff.sides import Side
 from contracts.sandbox import SandboxError
 from contracts.scenarios import Scenario, StepFailed, Steps
+from contracts.model import SentRequest
 from contracts.target import Reply
 
 
@@ -97,8 +100,15 @@ class _Recorder:
     def call(self, operation_id: str, path: Mapping[str, str] | None = None, body: Any = None) -> Reply:
         sent = self.side.call(operation_id, dict(path or {}), body)
         self.run.answers.append(sent.answer)
-        answer = sent.answer
-        return Reply(operation_id, answer.status or 0, sent.raw, answer.text, answer.curl)
+        if sent.reply is not None:
+            return sent.reply
+        method, template = self.operations.get(operation_id, ("GET", ""))
+        try:
+            url = self.side.target.base_url + template.format(**dict(path or {}))
+        except (KeyError, IndexError):
+            url = self.side.target.base_url + template
+        request = SentRequest(method, url, (), orjson.dumps(body) if body is not None else None)
+        return Reply(operation_id, 0, None, sent.answer.text, request)  # no answer: the scenario sees status 0
 
 
 def _run_scenario(side: Side, scenario: Scenario, run: SequenceRun) -> None:

@@ -23,7 +23,7 @@ from contracts.diff.model import Answer, DiffOptions, Request
 from contracts.diff.normalise import Normaliser
 from contracts.model import RunOptions
 from contracts.sandbox import TENANT_PARAMETERS, Sandbox
-from contracts.target import Caller, Target, TargetError, build_schema, open_target
+from contracts.target import Caller, Reply, Target, TargetError, build_schema, open_target
 
 MOCK = "mock"
 TEXT_EXCERPT = 2000
@@ -145,7 +145,7 @@ class Side:
             self.resets += 1
             self.sandbox.create(self.caller)  # the sandbox is gone with everything else
         text = reply.text if len(reply.text) <= TEXT_EXCERPT else reply.text[: TEXT_EXCERPT - 3] + "..."
-        return Sent(reply.body, Answer(reply.status, body_out, text, reply.curl, described))
+        return Sent(reply.body, Answer(reply.status, body_out, text, reply.curl, described), reply)
 
     def guard(self, operation_id: str, path: Mapping[str, str], body: Any) -> None:
         """Refuse anything outside this side's sandbox: the diff may run against shared deployments."""
@@ -186,3 +186,4 @@ class Sent:
 
     raw: Any
     answer: Answer
+    reply: Reply | None = None  # the caller's reply as sent (None: the request got no answer)

@@ -7,41 +7,61 @@ import logging
 import sys
 from typing import Sequence
 
+import mockserver
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mockserver", description="A stateful mock of the Chroma 1.5.9 HTTP API")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {mockserver.__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the mock over HTTP")
     serve.add_argument("--spec", help="OpenAPI document to serve (default: the bundled Chroma 1.5.9 spec)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--no-reset", action="store_true", help="answer POST /api/v2/reset with 403, as Chroma does without allow_reset")
-    serve.add_argument("--quiet", action="store_true", help="do not log one line per request")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
+    serve.add_argument(
+        "--no-reset",
+        action="store_true",
+        help="answer POST /api/v2/reset with 403, as Chroma does without allow_reset (default: off, reset allowed)",
+    )
+    serve.add_argument("--quiet", action="store_true", help="do not log one line per request (default: off)")
     serve.add_argument(
         "--cors-origin",
         action="append",
         metavar="ORIGIN",
-        help="allow browser pages from ORIGIN (repeatable; '*' for any). Default: loopback origins "
-        "(http://localhost:*, 127.0.0.1, [::1])",
+        help="allow browser pages from ORIGIN (repeatable; '*' for any) (default: loopback origins "
+        "http://localhost:*, 127.0.0.1, [::1])",
     )
-    serve.add_argument("--no-cors", action="store_true", help="no CORS headers, OPTIONS answered 405 (as Chroma by default)")
+    serve.add_argument(
+        "--no-cors", action="store_true", help="no CORS headers, OPTIONS answered 405, as Chroma by default (default: off)"
+    )
+    serve.add_argument(
+        "--state-file", metavar="PATH", help="keep the state in this SQLite file across restarts (default: in memory)"
+    )
+    serve.add_argument(
+        "--auth",
+        metavar="FILE",
+        help="YAML/JSON token table: require tokens, restrict tenants/databases (default: no auth)",
+    )
+    serve.add_argument(
+        "--seed", metavar="FILE", help="YAML/JSON seed loaded at start and on /__mock/reset (default: empty state)"
+    )
+    serve.add_argument(
+        "--reload", action="store_true", help="reload the spec and the seed file when they change (default: off)"
+    )
     serve.add_argument(
         "--allowed-host",
         action="append",
         metavar="NAME",
-        help="also answer requests whose Host is NAME (repeatable; '*' for any). Default: IP addresses, localhost "
-        "and the --host name; any name when bound to 0.0.0.0 or :: (then this option restricts it)",
+        help="also answer requests whose Host is NAME (repeatable; '*' for any) (default: IP addresses, localhost "
+        "and the --host name; any name when bound to 0.0.0.0 or ::, which this option then restricts)",
     )
-    serve.add_argument("--state-file", metavar="PATH", help="keep the state in this SQLite file across restarts")
-    serve.add_argument("--auth", metavar="FILE", help="YAML/JSON token table: require tokens, restrict tenants/databases")
-    serve.add_argument("--seed", metavar="FILE", help="YAML/JSON seed loaded at start (and on /__mock/reset)")
-    serve.add_argument("--reload", action="store_true", help="reload the spec and the seed file when they change")
     serve.add_argument(
         "--journal-size",
         type=int,
         default=1000,
         metavar="N",
-        help="requests kept in the journal (/__mock/journal; at most 64 MiB of bodies); 0 turns it off",
+        help="requests kept in the journal (/__mock/journal; at most 64 MiB of bodies); 0 turns it off "
+        "(default: %(default)s)",
     )
     return parser
 

@@ -61,11 +61,18 @@ def check_record_metadatas(metadatas: list[Metadata | None] | None, field: str =
 
 
 def _check_sparse(value: dict[str, Any], field: str, index: int) -> None:
-    """Parallel arrays of one length, indices strictly ascending."""
-    indices, values, tokens = value.get("indices", []), value.get("values", []), value.get("tokens")
-    ascending = all(a < b for a, b in pairwise(indices))
-    if len(indices) != len(values) or not ascending or (tokens is not None and len(tokens) != len(indices)):
+    if sparse_problem(value) is not None:
         raise InvalidArgument(f"Validation error: {field}: Invalid metadata at index {index}")
+
+
+def sparse_problem(value: dict[str, Any]) -> str | None:
+    """Chroma's sparse-vector rule: parallel arrays of one length (checked first), indices strictly ascending."""
+    indices, values, tokens = value.get("indices", []), value.get("values", []), value.get("tokens")
+    if len(indices) != len(values) or (tokens is not None and len(tokens) != len(indices)):
+        return "Sparse vector indices, values, and tokens (when present) must have the same length"
+    if not all(a < b for a, b in pairwise(indices)):
+        return "Sparse vector indices must be sorted in strictly ascending order (no duplicates)"
+    return None
 
 
 def reject_sparse(metadatas: list[Metadata | None] | None) -> None:
@@ -126,8 +133,9 @@ def visible_many(
 
 
 def check_collection_metadata(metadata: Metadata | None, field: str, storing: bool = True) -> Metadata | None:
-    """Collection metadata: non-empty, key rules; arrays and sparse vectors crash real Chroma when
-    it stores them (`storing`; a create that finds the collection existing stores nothing)."""
+    """Collection metadata: non-empty, key rules and sparse-vector shape (400, in request order; Chroma's
+    order varies between requests); then arrays and valid sparse vectors crash real Chroma when it
+    stores them (`storing`; a create that finds the collection existing stores nothing)."""
     if metadata is None:
         return None
     if not metadata:
@@ -137,6 +145,9 @@ def check_collection_metadata(metadata: Metadata | None, field: str, storing: bo
             raise InvalidArgument(f"Validation error: {field}: Metadata key cannot be empty")
         if key.startswith(("#", "$")):
             raise InvalidArgument(f"Validation error: {field}: Metadata key cannot start with '#' or '$': {key}")
+        problem = sparse_problem(value) if is_sparse_vector(value) else None
+        if problem is not None:
+            raise InvalidArgument(f"Validation error: {field}: Invalid sparse vector: {problem}")
     if storing:
         refuse_unstorable(metadata, field)
     return {k: normalise_value(v) for k, v in metadata.items() if v is not None} or None

@@ -9,6 +9,7 @@ Fixture names are prefixed (`contracts_`) because schemathesis' pytest plugin lo
 from __future__ import annotations
 
 import os
+import random
 from collections.abc import Iterator
 
 import pytest
@@ -23,6 +24,20 @@ TEST_MAX_EXAMPLES = 4
 @pytest.fixture(scope="session")
 def contracts_max_examples() -> int:
     return int(os.environ.get("CONTRACTS_TEST_MAX_EXAMPLES", TEST_MAX_EXAMPLES))
+
+
+@pytest.fixture(scope="session")
+def contracts_seed(request: pytest.FixtureRequest) -> int:
+    """A fresh Hypothesis seed for each session's contract runs, printed; CONTRACTS_TEST_SEED=N pins it."""
+    pinned = os.environ.get("CONTRACTS_TEST_SEED")
+    seed = int(pinned) if pinned else random.SystemRandom().randrange(2**31)
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    line = f"contract runs use seed {seed} ({'pinned' if pinned else 'fresh'}; replay with CONTRACTS_TEST_SEED={seed})"
+    if reporter is not None:
+        reporter.write_line(f"\n{line}")
+    else:
+        print(line)
+    return seed
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -12,6 +14,8 @@ import pytest
 
 from contracts.cli import main, options_from, parser
 from contracts.model import GENERATED_PHASES
+from mockserver import __version__
+from mockserver.serve.cli import build_parser
 
 
 def test_options_map_to_run_options(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,7 +77,7 @@ def test_drift_command_lists_entries_by_category(capsys: pytest.CaptureFixture[s
 def test_mock_run_writes_junit_and_markdown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     junit, report = tmp_path / "out" / "junit.xml", tmp_path / "out" / "report.md"
     code = main(["run", "--mock", "--spec-from-target", "--phases", "examples", "--max-examples", "1",
-                 "--junit", str(junit), "--report", str(report)])  # fmt: skip
+                 "--hypothesis-db", "none", "--junit", str(junit), "--report", str(report)])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0, out
     assert out.splitlines()[0].startswith("contracts run: in-process mock")
@@ -90,3 +94,58 @@ def test_console_script_entry_point_runs() -> None:
         [sys.executable, "-m", "contracts.cli", "drift"], capture_output=True, text=True, env=env, check=False
     )
     assert done.returncode == 0 and "known-drift" not in done.stderr and "entries for chroma 1.5.9" in done.stdout
+
+
+def _options(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
+    """Every option string of a parser and its subcommands -> its action (help and version left out)."""
+    found: dict[str, argparse.Action] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found.update(_options(sub))
+        elif not isinstance(action, (argparse._HelpAction, argparse._VersionAction)):
+            found.update({option: action for option in action.option_strings})
+    return found
+
+
+PARSERS = {"contracts": parser, "mockserver": build_parser}
+README = Path(__file__).resolve().parents[2] / "README.md"
+CONTRACTS_README = Path(__file__).resolve().parents[2] / "contracts" / "README.md"
+
+
+@pytest.mark.parametrize("program", sorted(PARSERS))
+def test_every_option_states_its_default(program: str) -> None:
+    missing = [option for option, action in _options(PARSERS[program]()).items() if "default" not in (action.help or "")]
+    assert not missing, f"{program}: the help of {missing} does not state a default"
+
+
+@pytest.mark.parametrize("program", sorted(PARSERS))
+def test_version(program: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        PARSERS[program]().parse_args(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"{program} {__version__}"
+
+
+def test_run_help_shows_an_example_and_the_exit_codes() -> None:
+    text = parser()._subparsers._group_actions[0].choices["run"].format_help()  # type: ignore[union-attr]
+    assert "contracts run --mock" in text and "contracts run --url http://127.0.0.1:8000" in text
+    for code in ("0  nothing new failed", "1  a new failure", "2  usage error"):
+        assert code in text
+    assert "--hypothesis-db" in text and "'none' turns it off" in " ".join(text.split())
+
+
+def _readme_options(path: Path) -> set[str]:
+    """The option strings in the first cell of the README's option tables."""
+    found: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("| `-"):
+            found.update(re.findall(r"`(--?[a-z][a-z-]*)", line.split(" | ")[0]))
+    return found
+
+
+@pytest.mark.parametrize(("program", "readme"), [("contracts", CONTRACTS_README), ("mockserver", README)])
+def test_every_option_is_in_the_readme(program: str, readme: Path) -> None:
+    known = set(_options(PARSERS[program]()))
+    documented = _readme_options(readme)
+    assert not known - documented, f"{program} options missing from {readme.name}'s tables: {sorted(known - documented)}"

@@ -146,3 +146,15 @@ def test_bundled_list_matches_known_findings_but_not_a_new_500() -> None:
     rejected = finding(operation_id="collection_get", check="positive_data_acceptance", failure="RejectedPositiveData",
                        status_code=400, response='{"error":"InvalidArgumentError","message":"something new"}')  # fmt: skip
     assert drift.match(rejected) is None
+
+
+def test_bundled_list_knows_chromas_sparse_vector_rule_and_its_busy_sqlite() -> None:
+    drift = load_drift()
+    sparse = finding(check="positive_data_acceptance", failure="RejectedPositiveData", status_code=400,
+                     response='{"error":"InvalidArgumentError","message":"Validation error: metadata: Invalid sparse '
+                     'vector: Sparse vector indices, values, and tokens (when present) must have the same length"}')  # fmt: skip
+    assert (entry := drift.match(sparse)) is not None and entry.id == "metadata-sparse-vector-rules"
+    busy = finding(operation_id="delete_database", check="not_a_server_error", failure="ServerError", status_code=500,
+                   response='{"error":"InternalError","message":"Database error: error returned from database: '
+                   '(code: 5) database is locked"}')  # fmt: skip
+    assert (entry := drift.match(busy)) is not None and entry.id == "sqlite-busy-500"

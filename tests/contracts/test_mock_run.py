@@ -15,9 +15,10 @@ from mockserver.api.app import create_app
 
 
 @pytest.fixture(scope="module")
-def mock_result(contracts_max_examples: int) -> tuple[RunResult, object]:
+def mock_result(contracts_max_examples: int, contracts_seed: int) -> tuple[RunResult, object]:
     app = create_app()
-    result = run(RunOptions(mock=True, max_examples=contracts_max_examples, seed=1), app=app)
+    options = RunOptions(mock=True, max_examples=contracts_max_examples, seed=contracts_seed, hypothesis_db=None)
+    result = run(options, app=app)
     return result, app
 
 

@@ -17,8 +17,11 @@ from contracts.run import run
 
 
 @pytest.fixture(scope="module")
-def relaxed(contracts_chroma_url: str, contracts_max_examples: int) -> RunResult:
-    return run(RunOptions(url=contracts_chroma_url, max_examples=contracts_max_examples, seed=7))
+def relaxed(contracts_chroma_url: str, contracts_max_examples: int, contracts_seed: int) -> RunResult:
+    options = RunOptions(
+        url=contracts_chroma_url, max_examples=contracts_max_examples, seed=contracts_seed, hypothesis_db=None
+    )
+    return run(options)
 
 
 def test_real_chroma_passes_with_the_drift_list(relaxed: RunResult, contracts_chroma_url: str) -> None:
@@ -33,10 +36,11 @@ def test_real_chroma_passes_with_the_drift_list(relaxed: RunResult, contracts_ch
 
 
 def test_strict_fails_and_names_the_drift_categories(
-    contracts_chroma_url: str, contracts_max_examples: int, capsys: pytest.CaptureFixture[str]
+    contracts_chroma_url: str, contracts_max_examples: int, contracts_seed: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = main(["run", "--url", contracts_chroma_url, "--strict", "--max-examples", str(contracts_max_examples),
-                 "--seed", "7", "--no-scenarios", "--phases", "examples,fuzzing,stateful", "-q"])  # fmt: skip
+                 "--seed", str(contracts_seed), "--no-scenarios", "--phases", "examples,fuzzing,stateful",
+                 "--hypothesis-db", "none", "-q"])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 1
     assert "--strict: the drift list is ignored" in out

@@ -143,6 +143,24 @@ CASES = [
         post(C, {"name": "m_coll", "metadata": {"a": {"indices": [0], "values": [1.0]}}}),
     ),
     case("coll-meta-bad-key-before-array", post(C, {"name": "m_coll", "metadata": {"#x": [1]}})),
+    # A sparse vector of the wrong shape is a 400 (Chroma validates it before anything crashes).
+    case(
+        "coll-meta-sparse-length-mismatch-400",
+        post(C, {"name": "m_coll", "metadata": {"s": {"indices": [1, 2], "values": [0.5]}}}, status=400),
+        get(f"{C}/m_coll", status=404),
+    ),
+    case(
+        "coll-meta-sparse-tokens-length-400",
+        post(C, {"name": "m_coll", "metadata": {"s": {"indices": [1], "values": [0.5], "tokens": ["a", "b"]}}}, status=400),
+    ),
+    case(
+        "coll-meta-sparse-unsorted-400",
+        post(C, {"name": "m_coll", "metadata": {"s": {"indices": [2, 1], "values": [0.5, 0.1]}}}, status=400),
+    ),
+    case(
+        "coll-meta-array-then-bad-sparse-400",
+        post(C, {"name": "m_coll", "metadata": {"a": [1], "s": {"indices": [], "values": [0.5]}}}, status=400),
+    ),
     case("coll-meta-bad-name-before-meta", post(C, {"name": "ab", "metadata": {}}, status=400)),
     # -- get by name / by id (5.4, 5.5) -------------------------------------------------------------
     case("coll-get-by-name", coll("byname"), get(f"{C}/byname", status=200)),

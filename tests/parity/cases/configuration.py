@@ -62,6 +62,12 @@ CASES = [
     case("cupd-metadata-wrong-shape-422", u(), upd({"new_metadata": [1]}, 422)),
     case("cupd-metadata-array-drops-connection", u(metadata={"a": 1}), upd({"new_metadata": {"a": [1]}}, None), show()),
     case(
+        "cupd-metadata-sparse-length-mismatch-400",
+        u(metadata={"a": 1}),
+        upd({"new_metadata": {"s": {"indices": [1], "values": [0.5, 0.2]}}}, 400),
+        show(),
+    ),
+    case(
         "cupd-metadata-hnsw-keys-do-not-change-config",
         u(),
         upd({"new_metadata": {"hnsw:space": "cosine", "hnsw:M": 5}}),
