@@ -40,7 +40,12 @@ SERVER_RELAXATIONS: dict[str, str] = {
     "query-string integers": "limit/offset accept 0 (u32), the spec says minimum 1",
     "stricter: integers": "integer fields refuse 1.0 (serde), JSON Schema accepts it",
     "stricter: schema.cmek": "an enum with the single variant `gcp`, the spec says any object",
+    "collection_query query string": "the spec declares limit/offset, Chroma's handler reads no query "
+    "string: any query string is ignored",
 }
+
+#: Operations whose handler on the server extracts no query string, whatever the spec declares.
+QUERY_STRING_IGNORED = frozenset({"collection_query"})
 
 #: Rust integer types behind the spec's integer schemas (format, has `minimum: 0`) -> (min, max).
 #: serde rejects an out-of-range number with 422, so these bounds are added to every integer schema.
@@ -193,6 +198,7 @@ class Validator:
                 if p.location == "query"
             ]
             for op in spec.operations
+            if op.operation_id not in QUERY_STRING_IGNORED
         }
 
     def _body_validator(self, operation_id: str) -> Any:

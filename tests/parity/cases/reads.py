@@ -158,6 +158,14 @@ CASES = [
     # -- query and search, trivially (6.12, 6.10) ---------------------------------------------------
     case("query-empty-collection", coll("r_coll", save="r"), r("query", {"query_embeddings": [[1.0, 2.0]]})),
     case("query-no-embeddings", *seeded(), r("query", {"query_embeddings": []})),
+    case(
+        "query-query-string-ignored",  # the spec declares limit/offset; the server reads no query string
+        *seeded(),
+        *(
+            post(f"{C}/{{r}}/query?{q}", {"query_embeddings": [[1.0, 2.0]], "n_results": 3}, status=200)
+            for q in ("limit=1", "limit=x", "limit=-3603839010690&offset=-219675", "offset=1&offset=2")
+        ),
+    ),
     case("query-missing-embeddings-422", *seeded(), r("query", {}, 422)),
     case("query-base64-422", *seeded(), r("query", {"query_embeddings": ["AAAAPwAAoL8="]}, 422)),
     case("query-missing-404", post(f"{C}/{UNKNOWN_UUID}/query", {"query_embeddings": [[1.0]]}, status=404)),
