@@ -117,6 +117,7 @@ class MockApp:
         if scope["type"] != "http":
             return
         status, headers, payload = await self.handle(scope, receive)
+        headers.append((b"content-length", str(len(payload)).encode()))  # as Chroma (axum): never chunked
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else payload})
 
