@@ -9,6 +9,7 @@ from __future__ import annotations
 from mockserver.pytest.handles import ChromaMock, LocalMock, RemoteChroma
 from mockserver.pytest.plugin import (
     chroma_mock,
+    chroma_mock_profiles,
     chroma_mock_session,
     pytest_addoption,
     pytest_collection_modifyitems,
@@ -21,6 +22,7 @@ __all__ = [
     "LocalMock",
     "RemoteChroma",
     "chroma_mock",
+    "chroma_mock_profiles",
     "chroma_mock_session",
     "pytest_addoption",
     "pytest_collection_modifyitems",

@@ -284,34 +284,16 @@ def _query_many(ctx: Context, reqs: list[ValidRequest]) -> list[Reply | MockErro
     return [a if isinstance(a, MockError) else Reply(200, serialize.query_result(a)) for a in answers]
 
 
-# operations local Chroma does not implement ---------------------------------------------------
+# search (executed by the cloud profile; the local one validates, then answers 501) ------------
 @handler("collection_search")
 def _search(ctx: Context, req: ValidRequest) -> Reply:
-    from mockserver.store.filters import parse_where
+    from mockserver.store.search import parse_request
 
-    for index, search in enumerate(req.body.get("searches", [])):
-        filter_clause = search.get("filter") if isinstance(search, dict) else None
-        if filter_clause:
-            try:
-                parse_where(filter_clause)
-            except InvalidArgument:
-                from mockserver.errors import Unprocessable
-
-                raise Unprocessable(
-                    f"Failed to deserialize the JSON body into the target type: searches[{index}].filter: Invalid where clause"
-                ) from None
-        group_by = search.get("group_by") if isinstance(search, dict) else None
-        if isinstance(group_by, dict) and bool(group_by.get("keys")) != bool(group_by.get("aggregate")):
-            raise InvalidArgument(
-                f"Validation error: searches[{index}].group_by: group_by keys and aggregate must both be "
-                "specified or both be omitted"
-            )
-    ctx.store.collection(req.params["database"], req.params["collection_id"])
-    raise Unimplemented(
-        "Error executing plan: Not implemented: Search operation is not implemented for local executor"
-    )
+    request = parse_request(req.body)  # serde reads the body before any other check
+    return Reply(200, ctx.store.search(req.params["database"], req.params["collection_id"], request))
 
 
+# operations local Chroma does not implement ---------------------------------------------------
 @handler("fork_collection")
 def _fork(ctx: Context, req: ValidRequest) -> Reply:
     ctx.store.collection(req.params["database"], req.params["collection_id"])

@@ -36,6 +36,8 @@ SERVER_RELAXATIONS: dict[str, str] = {
     "query-string integers": "limit/offset accept 0 (u32), the spec says minimum 1",
     "stricter: integers": "integer fields refuse 1.0 (serde), JSON Schema accepts it",
     "stricter: schema.cmek": "an enum with the single variant `gcp`, the spec says any object",
+    "search filter/rank": "a search payload's `filter` is a where clause and `rank` a rank expression, "
+    "both nullable (the Python client sends null); mockserver.store.search.parse reads them as serde does",
 }
 
 #: Rust integer types behind the spec's integer schemas (format, has `minimum: 0`) -> (min, max).
@@ -88,6 +90,10 @@ def server_schemas(spec: Spec) -> JsonObject:
         schemas["Schema"]["properties"]["cmek"] = {
             "anyOf": [{"type": "null"}, {"type": "object", "required": ["gcp"], "maxProperties": 1}]
         }
+    search = schemas.get("SearchPayload", {}).get("properties")
+    if search is not None:  # read by mockserver.store.search.parse, as serde reads them
+        search["filter"] = {"type": ["object", "null"]}
+        search["rank"] = {"type": ["object", "null"]}
     _bound_integers(schemas)
     return schemas
 

@@ -18,6 +18,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-reset", action="store_true", help="answer POST /api/v2/reset with 403, as Chroma does without allow_reset")
     serve.add_argument("--quiet", action="store_true", help="do not log one line per request")
     serve.add_argument(
+        "--profile",
+        choices=("local", "cloud"),
+        default="local",
+        help="local: a single-node `chroma run` 1.5.9 (default); cloud: Chroma Cloud (search, compaction, ...)",
+    )
+    serve.add_argument(
+        "--compaction-delay",
+        type=float,
+        metavar="SECONDS",
+        help="cloud profile: seconds from a write to its compaction into the index (default 0.1; 0: at once)",
+    )
+    serve.add_argument(
         "--cors-origin",
         action="append",
         metavar="ORIGIN",
@@ -65,6 +77,8 @@ def serve(args: argparse.Namespace) -> int:
         seed_file=args.seed,
         reload=args.reload,
         journal_size=args.journal_size,
+        profile=args.profile,
+        compaction_delay=args.compaction_delay,
     )
     try:
         stack = build(options)
@@ -73,7 +87,8 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     app = stack.app
     print(
-        f"chroma-mockserver: Chroma 1.5.9 API ({len(app.spec.operations)} operations from {app.spec.source}) "
+        f"chroma-mockserver: Chroma 1.5.9 API, {app.store.profile.name} profile "
+        f"({len(app.spec.operations)} operations from {app.spec.source}) "
         f"on http://{args.host}:{args.port}",
         file=sys.stderr,
         flush=True,

@@ -14,6 +14,7 @@ from mockserver.errors import MockError
 from mockserver.store.batch import QueryCall, RecordBatch
 from mockserver.store.catalog import Catalog, Database
 from mockserver.store.collections import Collection, Collections
+from mockserver.store.profile import LOCAL, Profile
 
 if TYPE_CHECKING:
     from mockserver.store.reads import GetResult, QueryResults
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 # The record engine (numpy, the filter index, the regex engine) is imported on first use, so a
 # server that has not stored records yet starts faster and smaller; see `_engine()`.
 
-__all__ = ["Collection", "Database", "GetResult", "QueryCall", "QueryResults", "RecordBatch", "Store"]
+__all__ = ["Collection", "Database", "GetResult", "Profile", "QueryCall", "QueryResults", "RecordBatch", "Store"]
 
 
 def __getattr__(name: str) -> Any:
@@ -36,10 +37,12 @@ def __getattr__(name: str) -> Any:
 class Store:
     """In-memory Chroma state. Methods raise `mockserver.errors.MockError` subclasses."""
 
-    def __init__(self) -> None:
+    def __init__(self, profile: Profile = LOCAL) -> None:
+        #: how this store behaves where Chroma's deployments differ (mockserver.store.profile)
+        self.profile = profile
         self.lock = threading.RLock()
         self.catalog = Catalog()
-        self.collections = Collections(self.catalog)
+        self.collections = Collections(self.catalog, profile)
 
     # system -------------------------------------------------------------------------------
     def reset(self) -> None:
@@ -223,3 +226,10 @@ class Store:
         done = [answer for answer in out if answer is not None]
         assert len(done) == len(calls)
         return done
+
+    def search(self, database: str, collection_id: str, request: Any) -> dict[str, Any]:
+        """`POST .../search` with a parsed request (`mockserver.store.search.parse_request`)."""
+        from mockserver.store.search import search
+
+        with self.lock:
+            return search(self.collections.by_uuid(database, collection_id), request, self.profile)

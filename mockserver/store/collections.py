@@ -11,6 +11,7 @@ from mockserver.store.catalog import Catalog
 from mockserver.store.configuration import Configuration, configuration_for_update
 from mockserver.store.metadata import check_collection_metadata
 from mockserver.store.names import check_collection_name, check_database_segment, parse_uuid
+from mockserver.store.profile import LOCAL, Profile
 from mockserver.store.schema_config import reconcile
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ class Collection:
     dimension: int | None = None
     #: metadata key -> the schema value types written to it, in first-written order (shown in `schema.keys`)
     metadata_types: dict[str, list[str]] = field(default_factory=dict)
+    #: the deployment behaviour the collection follows (mockserver.store.profile)
+    profile: Profile = field(default=LOCAL, repr=False, compare=False)
     #: created on first use, so numpy is only imported once records are touched
     _table: RecordTable | None = field(default=None, repr=False, compare=False)
 
@@ -63,8 +66,9 @@ class Collection:
 class Collections:
     """All collections, indexed by id and by (tenant, database, name)."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, profile: Profile = LOCAL) -> None:
         self.catalog = catalog
+        self.profile = profile
         self.by_id: dict[str, Collection] = {}
         self.by_name: dict[tuple[str, str, str], Collection] = {}
 
@@ -87,7 +91,7 @@ class Collections:
         check_database_segment(database)
         check_collection_name(name)
         metadata = check_collection_metadata(metadata, "metadata")
-        config = reconcile(configuration, metadata, schema)
+        config = reconcile(configuration, metadata, schema, sparse=self.profile.sparse_vectors)
         if self.catalog.find_database(tenant, database) is None:
             raise InvalidArgument(f"Database [{database}] does not exist")
         existing = self.by_name.get((tenant, database, name))
@@ -102,6 +106,7 @@ class Collections:
             database=database,
             metadata=metadata,
             configuration=config,
+            profile=self.profile,
         )
         self.by_id[collection.id] = collection
         self.by_name[(tenant, database, name)] = collection

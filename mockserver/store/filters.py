@@ -365,3 +365,8 @@ class _Evaluator:
         search = node.regex.search
         docs = self.documents()
         return np.fromiter((d is not None and search(d) for d in docs), dtype=bool, count=len(docs))
+
+
+# ---- for search (mockserver.store.search): its filter is parsed with the body, checked against the schema later
+parse_where_unchecked = _parse_where
+check_indexed = _check_indexed

@@ -43,12 +43,15 @@ _DEFAULT_ENABLED = {
 }
 
 
-def reconcile(configuration: JsonObject | None, metadata: JsonObject | None, schema: JsonObject | None) -> Configuration:
-    """The configuration of a new collection from create_collection's three inputs."""
+def reconcile(
+    configuration: JsonObject | None, metadata: JsonObject | None, schema: JsonObject | None, sparse: bool = False
+) -> Configuration:
+    """The configuration of a new collection from create_collection's three inputs (`sparse`: sparse
+    vector indexes may be declared, as in a distributed deployment)."""
     from_config = configuration_for_create(configuration, metadata)
     if schema is None:
         return from_config
-    schema = check_schema(schema)
+    schema = check_schema(schema, sparse)
     if not _is_default_configuration(configuration, from_config):
         if not is_default_schema(schema):
             raise InvalidArgument(CONFLICT)
@@ -150,8 +153,14 @@ def _merged_hnsw(config: JsonObject) -> Hnsw:
     return replace(Hnsw(), **given)
 
 
-def check_schema(schema: JsonObject) -> JsonObject:
+def check_schema(schema: JsonObject, sparse: bool = False) -> JsonObject:
     """The server's validation of a client schema (400s); a copy of it to keep."""
+    sparse_keys = [
+        key for key, value_types in (schema.get("keys") or {}).items()
+        if _enabled(value_types, "sparse_vector", "sparse_vector_index")
+    ]  # fmt: skip
+    if sparse and len(sparse_keys) > 1:
+        raise InvalidArgument(f"At most one sparse vector index is allowed for the collection: {sparse_keys}")
     for key, value_types in (schema.get("keys") or {}).items():
         kinds = [kind for kind, indexes in (value_types or {}).items() if indexes is not None]
         if key.startswith("#") and key not in ("#document", "#embedding"):
@@ -182,7 +191,7 @@ def check_schema(schema: JsonObject) -> JsonObject:
             "#document",
         ):
             raise InvalidArgument("Validation error: schema: Vector index can only source from #document")
-        if _enabled(value_types, "sparse_vector", "sparse_vector_index"):
+        if not sparse and _enabled(value_types, "sparse_vector", "sparse_vector_index"):
             raise InvalidArgument(
                 "Failed to reconcile schema: Invalid schema input: Sparse vector indexing is not enabled in local"
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..harness import Case
-from . import collections, configuration, reads, schema, system, tenants, values, writes
+from . import collections, configuration, reads, schema, search, system, tenants, values, writes
 
 ALL_CASES: list[Case] = [
     *system.CASES,
@@ -14,4 +14,5 @@ ALL_CASES: list[Case] = [
     *writes.CASES,
     *values.CASES,
     *reads.CASES,
+    *search.CASES,
 ]
