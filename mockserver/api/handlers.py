@@ -245,7 +245,7 @@ def _delete(ctx: Context, req: ValidRequest) -> Reply:
 
 @handler("collection_count")
 def _count(ctx: Context, req: ValidRequest) -> Reply:
-    return Reply(200, ctx.store.count(req.params["database"], req.params["collection_id"]))
+    return Reply(200, ctx.store.count(req.params["database"], req.params["collection_id"], req.query.get("read_level")))
 
 
 @handler("collection_get")
@@ -308,8 +308,10 @@ def _fork_count(ctx: Context, req: ValidRequest) -> Reply:
 
 @handler("indexing_status")
 def _indexing_status(ctx: Context, req: ValidRequest) -> Reply:
-    ctx.store.collection(req.params["database"], req.params["collection_id"])
-    raise Internal("Method scout_logs is not implemented")
+    status = ctx.store.indexing_status(req.params["database"], req.params["collection_id"])
+    if status is None:  # no log: the local profile, as `chroma run`
+        raise Internal("Method scout_logs is not implemented")
+    return Reply(200, status)
 
 
 @handler("attach_function")

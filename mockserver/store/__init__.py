@@ -135,19 +135,25 @@ class Store:
         from mockserver.store import writes
 
         with self.lock:
-            writes.add(self.collections.by_uuid(database, collection_id), batch)
+            collection = self.collections.by_uuid(database, collection_id)
+            writes.add(collection, batch)
+            _log(collection, writes.add, (batch,), len(batch.ids))
 
     def upsert(self, database: str, collection_id: str, batch: RecordBatch) -> None:
         from mockserver.store import writes
 
         with self.lock:
-            writes.upsert(self.collections.by_uuid(database, collection_id), batch)
+            collection = self.collections.by_uuid(database, collection_id)
+            writes.upsert(collection, batch)
+            _log(collection, writes.upsert, (batch,), len(batch.ids))
 
     def update(self, database: str, collection_id: str, batch: RecordBatch) -> None:
         from mockserver.store import writes
 
         with self.lock:
-            writes.update(self.collections.by_uuid(database, collection_id), batch)
+            collection = self.collections.by_uuid(database, collection_id)
+            writes.update(collection, batch)
+            _log(collection, writes.update, (batch,), len(batch.ids))
 
     def delete(
         self,
@@ -161,13 +167,33 @@ class Store:
         from mockserver.store import writes
 
         with self.lock:
-            return writes.delete(self.collections.by_uuid(database, collection_id), ids, where, where_document, limit)
+            collection = self.collections.by_uuid(database, collection_id)
+            deleted = writes.delete(collection, ids, where, where_document, limit)
+            filtered = where is not None or where_document is not None
+            _log(collection, writes.delete, (ids, where, where_document, limit), deleted if filtered else len(ids or []))
+            return deleted
 
-    def count(self, database: str, collection_id: str) -> int:
+    def count(self, database: str, collection_id: str, read_level: str | None = None) -> int:
         from mockserver.store import reads
+        from mockserver.store.compaction import read_view
 
         with self.lock:
-            return reads.count(self.collections.by_uuid(database, collection_id))
+            collection = self.collections.by_uuid(database, collection_id)
+            return reads.count(read_view(collection, read_level, self.profile.bounded_wal_limit))
+
+    def indexing_status(self, database: str, collection_id: str) -> dict[str, Any] | None:
+        """Cloud profile: the log's progress (`indexing_status`); None without a log (local profile)."""
+        with self.lock:
+            wal = self.collections.by_uuid(database, collection_id).wal
+            return None if wal is None else wal.status()
+
+    def compact(self, collection_id: str | None = None) -> list[str]:
+        """Compact every pending write now (of one collection, or of all); the ids of those compacted."""
+        with self.lock:
+            chosen = list(self.collections.by_id.values())
+            if collection_id is not None:
+                chosen = [c for c in chosen if c.id == collection_id]
+            return [c.id for c in chosen if c.wal is not None and c.wal.compact()]
 
     def get(
         self,
@@ -233,3 +259,9 @@ class Store:
 
         with self.lock:
             return search(self.collections.by_uuid(database, collection_id), request, self.profile)
+
+
+def _log(collection: Collection, apply: Any, args: tuple[Any, ...], ops: int) -> None:
+    """Cloud profile: an acknowledged write goes to the collection's log (mockserver.store.compaction)."""
+    if collection.wal is not None:
+        collection.wal.append(apply, args, ops)

@@ -15,6 +15,7 @@ from mockserver.store.profile import LOCAL, Profile
 from mockserver.store.schema_config import reconcile
 
 if TYPE_CHECKING:
+    from mockserver.store.compaction import Wal
     from mockserver.store.records import RecordTable
 
 JsonObject = dict[str, Any]
@@ -33,6 +34,8 @@ class Collection:
     metadata_types: dict[str, list[str]] = field(default_factory=dict)
     #: the deployment behaviour the collection follows (mockserver.store.profile)
     profile: Profile = field(default=LOCAL, repr=False, compare=False)
+    #: cloud profile: the write-ahead log and the compacted index (mockserver.store.compaction)
+    wal: Wal | None = field(default=None, repr=False, compare=False)
     #: created on first use, so numpy is only imported once records are touched
     _table: RecordTable | None = field(default=None, repr=False, compare=False)
 
@@ -58,8 +61,8 @@ class Collection:
             "dimension": self.dimension,
             "tenant": self.tenant,
             "database": self.database,
-            "log_position": 0,
-            "version": 0,
+            "log_position": 0 if self.wal is None else self.wal.indexed_ops,
+            "version": 0 if self.wal is None else self.wal.version,
         }
 
 
@@ -108,6 +111,10 @@ class Collections:
             configuration=config,
             profile=self.profile,
         )
+        if self.profile.compaction_delay is not None:
+            from mockserver.store.compaction import Wal
+
+            collection.wal = Wal.for_collection(collection)
         self.by_id[collection.id] = collection
         self.by_name[(tenant, database, name)] = collection
         return collection
@@ -122,14 +129,14 @@ class Collections:
         found = self.by_id.get(canonical)
         if found is None:
             raise NotFound(f"Collection [{canonical}] does not exist.")
-        return found
+        return self.settle(found)
 
     def get_by_name(self, tenant: str, database: str, name: str) -> Collection:
         check_database_segment(database)
         found = self.by_name.get((tenant, database, name))
         if found is None:
             raise NotFound(f"Collection [{name}] does not exist")
-        return found
+        return self.settle(found)
 
     def get_by_id_scoped(self, tenant: str, database: str, collection_id: str) -> Collection:
         check_database_segment(database)
@@ -139,13 +146,20 @@ class Collections:
         found = self.by_id.get(canonical)
         if found is None or found.tenant != tenant or found.database != database:
             raise NotFound(f"Collection [{canonical}] does not exist")
-        return found
+        return self.settle(found)
 
     def in_database(self, tenant: str, database: str) -> list[Collection]:
         return sorted(
-            (c for c in self.by_id.values() if c.tenant == tenant and c.database == database),
+            (self.settle(c) for c in self.by_id.values() if c.tenant == tenant and c.database == database),
             key=lambda c: c.id,
         )
+
+    def settle(self, collection: Collection) -> Collection:
+        """Cloud profile: compact the collection's writes that are due (see mockserver.store.compaction)."""
+        wal, delay = collection.wal, self.profile.compaction_delay
+        if wal is not None and delay is not None and wal.due(delay):
+            wal.compact(delay)
+        return collection
 
     def list(self, tenant: str, database: str, limit: int | None, offset: int) -> list[Collection]:
         check_database_segment(database)

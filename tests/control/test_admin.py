@@ -351,3 +351,21 @@ def test_unknown_admin_paths_and_methods(client: TestClient) -> None:
     wrong = client.put("/__mock/journal")
     assert wrong.status_code == 405 and wrong.headers["allow"] == "DELETE,GET,HEAD"
     assert wrong.json()["error"] == "ChromaError"
+
+
+def test_compact_endpoint_forces_compaction() -> None:
+    from starlette.testclient import TestClient
+
+    from mockserver.api.app import create_app
+    from mockserver.store.profile import profile_named
+
+    app = create_app(profile=profile_named("cloud", compaction_delay=3600.0))
+    with TestClient(app) as client:
+        base = "/api/v2/tenants/default_tenant/databases/default_database/collections"
+        cid = client.post(base, json={"name": "ccc"}).json()["id"]
+        client.post(f"{base}/{cid}/add", json={"ids": ["a"], "embeddings": [[1.0]]})
+        assert client.get(f"{base}/{cid}/indexing_status").json()["num_unindexed_ops"] == 1
+        assert client.post("/__mock/compact", json={"collection_id": cid}).json() == {"compacted": [cid]}
+        assert client.get(f"{base}/ccc").json()["version"] == 1
+        assert client.post("/__mock/compact").json() == {"compacted": []}
+        assert client.post("/__mock/compact", json={"bogus": 1}).status_code == 400

@@ -44,6 +44,7 @@ def golden(server: MockServer) -> Collection:
             None,  # type: ignore[list-item]
         ],
     )
+    server.app.store.compact()  # type: ignore[attr-defined]  # so that index_only reads see the records too
     return collection
 
 

@@ -31,10 +31,10 @@ def search(collection: Collection, request: SearchRequest, profile: Profile) -> 
     check_schema(request, configuration.inverted_index_enabled, lambda key: sparse_index_config(schema, key) is not None)
     if not profile.search:
         raise Unimplemented(LOCAL_EXECUTOR)
+    from mockserver.store.compaction import read_view
     from mockserver.store.search.engine import Source, response, run_plan
 
-    source = Source(
-        collection.records, collection.records.live_rows(), collection.space, collection.dimension, schema
-    )
+    seen = read_view(collection, request.read_level, profile.bounded_wal_limit)
+    source = Source(seen.records, seen.records.live_rows(), collection.space, seen.dimension, schema)
     results = [run_plan(source, plan, profile.result_cap) for plan in request.searches]
     return response(source.table, request.searches, results)
