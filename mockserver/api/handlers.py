@@ -296,12 +296,17 @@ def _search(ctx: Context, req: ValidRequest) -> Reply:
 # operations local Chroma does not implement ---------------------------------------------------
 @handler("fork_collection")
 def _fork(ctx: Context, req: ValidRequest) -> Reply:
-    ctx.store.collection(req.params["database"], req.params["collection_id"])
+    p = req.params
+    if ctx.store.profile.is_cloud:
+        return Reply(200, serialize.collection(ctx.store.fork(p["database"], p["collection_id"], req.body["new_name"])))
+    ctx.store.collection(p["database"], p["collection_id"])
     raise Unimplemented("Collection forking is unsupported for local chroma")
 
 
 @handler("fork_count")
 def _fork_count(ctx: Context, req: ValidRequest) -> Reply:
+    if ctx.store.profile.is_cloud:
+        return Reply(200, {"count": ctx.store.fork_count(req.params["database"], req.params["collection_id"])})
     ctx.store.collection(req.params["database"], req.params["collection_id"])
     raise Unimplemented("Count forks is unsupported for local chroma")
 

@@ -14,6 +14,7 @@ from mockserver.errors import MockError
 from mockserver.store.batch import QueryCall, RecordBatch
 from mockserver.store.catalog import Catalog, Database
 from mockserver.store.collections import Collection, Collections
+from mockserver.store.names import check_database_segment
 from mockserver.store.profile import LOCAL, Profile
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ class Store:
         from mockserver.store import writes
 
         with self.lock:
-            collection = self.collections.by_uuid(database, collection_id)
+            collection = _writable(self.collections.by_uuid(database, collection_id))
             writes.add(collection, batch)
             _log(collection, writes.add, (batch,), len(batch.ids))
 
@@ -143,7 +144,7 @@ class Store:
         from mockserver.store import writes
 
         with self.lock:
-            collection = self.collections.by_uuid(database, collection_id)
+            collection = _writable(self.collections.by_uuid(database, collection_id))
             writes.upsert(collection, batch)
             _log(collection, writes.upsert, (batch,), len(batch.ids))
 
@@ -151,7 +152,7 @@ class Store:
         from mockserver.store import writes
 
         with self.lock:
-            collection = self.collections.by_uuid(database, collection_id)
+            collection = _writable(self.collections.by_uuid(database, collection_id))
             writes.update(collection, batch)
             _log(collection, writes.update, (batch,), len(batch.ids))
 
@@ -167,7 +168,7 @@ class Store:
         from mockserver.store import writes
 
         with self.lock:
-            collection = self.collections.by_uuid(database, collection_id)
+            collection = _writable(self.collections.by_uuid(database, collection_id))
             deleted = writes.delete(collection, ids, where, where_document, limit)
             filtered = where is not None or where_document is not None
             _log(collection, writes.delete, (ids, where, where_document, limit), deleted if filtered else len(ids or []))
@@ -186,6 +187,24 @@ class Store:
         with self.lock:
             wal = self.collections.by_uuid(database, collection_id).wal
             return None if wal is None else wal.status()
+
+    def fork(self, database: str, collection_id: str, new_name: str) -> Collection:
+        """`fork` (cloud profile): a copy-on-write copy of the collection under a new name."""
+        import uuid
+
+        from mockserver.store.fork import check_fork_database, fork
+
+        with self.lock:
+            check_database_segment(database)
+            check_fork_database(database)
+            source = self.collections.by_uuid(database, collection_id)
+            return fork(self.collections, source, new_name, str(uuid.uuid4()))
+
+    def fork_count(self, database: str, collection_id: str) -> int:
+        """`fork_count` (cloud profile): fork edges in the collection's whole fork tree."""
+        with self.lock:
+            tree = self.collections.by_uuid(database, collection_id).lineage
+            return 0 if tree is None else tree.forks
 
     def compact(self, collection_id: str | None = None) -> list[str]:
         """Compact every pending write now (of one collection, or of all); the ids of those compacted."""
@@ -259,6 +278,15 @@ class Store:
 
         with self.lock:
             return search(self.collections.by_uuid(database, collection_id), request, self.profile)
+
+
+def _writable(collection: Collection) -> Collection:
+    """A collection about to be written: its own records, if a fork shared them (mockserver.store.fork)."""
+    if collection.shared_records:
+        from mockserver.store.fork import own_records
+
+        own_records(collection)
+    return collection
 
 
 def _log(collection: Collection, apply: Any, args: tuple[Any, ...], ops: int) -> None:

@@ -16,6 +16,7 @@ from mockserver.store.schema_config import reconcile
 
 if TYPE_CHECKING:
     from mockserver.store.compaction import Wal
+    from mockserver.store.fork import Lineage
     from mockserver.store.records import RecordTable
 
 JsonObject = dict[str, Any]
@@ -36,6 +37,10 @@ class Collection:
     profile: Profile = field(default=LOCAL, repr=False, compare=False)
     #: cloud profile: the write-ahead log and the compacted index (mockserver.store.compaction)
     wal: Wal | None = field(default=None, repr=False, compare=False)
+    #: cloud profile: the records table is shared with a fork (copied before this collection's next write)
+    shared_records: bool = field(default=False, repr=False, compare=False)
+    #: cloud profile: the fork tree this collection belongs to (created on its first fork)
+    lineage: Lineage | None = field(default=None, repr=False, compare=False)
     #: created on first use, so numpy is only imported once records are touched
     _table: RecordTable | None = field(default=None, repr=False, compare=False)
 

@@ -53,7 +53,7 @@ class Wal:
 
     @classmethod
     def for_collection(cls, collection: Collection) -> Wal:
-        return cls(replace(collection, _table=None, metadata_types={}, dimension=None, wal=None))
+        return cls(replace(collection, _table=None, metadata_types={}, dimension=None, wal=None, lineage=None))
 
     def append(self, apply: Apply, args: tuple[Any, ...], ops: int, now: float | None = None) -> None:
         self.pending.append(Entry(apply, args, ops, time.monotonic() if now is None else now))
@@ -68,6 +68,9 @@ class Wal:
         now = time.monotonic() if now is None else now
         done = False
         while self.pending and (delay is None or self.pending[0].at + delay <= now):
+            from mockserver.store.fork import own_records
+
+            own_records(self.index)  # a fork's index starts shared with its source's
             entry = self.pending.popleft()
             entry.apply(self.index, *entry.args)
             self.indexed_ops += entry.ops
