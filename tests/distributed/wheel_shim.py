@@ -40,3 +40,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     except ImportError:
         return
     wait_for_version_increase.TIMEOUT_INTERVAL = 0.05  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """`WHEEL_MAX_EXAMPLES=N`: their property tests run N hypothesis examples (their "fast" preset runs 50)."""
+    import os
+
+    examples = os.environ.get("WHEEL_MAX_EXAMPLES")
+    if examples:
+        import hypothesis
+
+        base = hypothesis.settings.get_profile("base")
+        hypothesis.settings.register_profile("mockserver-ci", base, max_examples=int(examples))
+        hypothesis.settings.load_profile("mockserver-ci")
