@@ -65,33 +65,42 @@ def run_plan(source: Source, plan: SearchPlan, cap: int | None) -> PayloadResult
     end = None if limit is None else plan.offset + limit
     if plan.rank is None:
         return PayloadResult(rows[plan.offset : end], None)
-    leaves = {id(leaf): _leaf(source, rows, leaf) for leaf in knn_leaves(plan.rank)}
+    leaves = _leaves(source, rows, knn_leaves(plan.rank))
     found, scores = ranked(evaluate(plan.rank, leaves))
     if plan.group_by.active:
         found, scores = group(table, found, scores, plan.group_by)
     return PayloadResult(found[plan.offset : end], scores[plan.offset : end])
 
 
-def _leaf(source: Source, rows: RowArray, leaf: Knn) -> Domain:
-    """One `$knn`: its candidates (sorted by row, for the algebra) with distance or rank position."""
-    default = None if leaf.default is None else np.float32(leaf.default)
-    if leaf.limit == 0 or len(rows) == 0:
-        return Domain(_NO_ROWS, np.zeros(0, dtype=np.float32), default)
-    if isinstance(leaf.query, SparseQuery):
-        found, distances = SparseScorer(source.table, source.rows, leaf.key, source.schema).top(
-            leaf.query, rows, leaf.limit
-        )
-    else:
-        assert source.dimension is not None
+def _leaves(source: Source, rows: RowArray, leaves: list[Knn]) -> dict[int, Domain]:
+    """Every `$knn` leaf's candidates (sorted by row, for the algebra) with distance or rank position;
+    the dense leaves share one pass over the matrix."""
+    found: dict[int, tuple[RowArray, Scores]] = {}
+    dense = [leaf for leaf in leaves if not isinstance(leaf.query, SparseQuery) and leaf.limit > 0 and len(rows)]
+    for leaf in dense:
+        assert source.dimension is not None and not isinstance(leaf.query, SparseQuery)
         if len(leaf.query) != source.dimension:
             raise InvalidArgument(f"dimension mismatch: expected {source.dimension}, got {len(leaf.query)}")
+    if dense:
         with np.errstate(all="ignore"):
-            vector = np.asarray([leaf.query], dtype=np.float32)
-        (neighbours,) = nearest_rows(source.table, source.space, vector, [leaf.limit], rows)
-        found, distances = neighbours.rows, neighbours.distances.astype(np.float32)
-    values = np.arange(len(found), dtype=np.float32) if leaf.return_rank else distances
-    order = np.argsort(found, kind="stable")
-    return Domain(found[order].astype(np.int64), values[order], default)
+            vectors = np.asarray([leaf.query for leaf in dense], dtype=np.float32)
+        neighbours = nearest_rows(source.table, source.space, vectors, [leaf.limit for leaf in dense], rows)
+        for leaf, near in zip(dense, neighbours, strict=True):
+            found[id(leaf)] = near.rows, near.distances.astype(np.float32)
+    out: dict[int, Domain] = {}
+    for leaf in leaves:
+        default = None if leaf.default is None else np.float32(leaf.default)
+        if leaf.limit == 0 or len(rows) == 0:
+            out[id(leaf)] = Domain(_NO_ROWS, np.zeros(0, dtype=np.float32), default)
+            continue
+        if isinstance(leaf.query, SparseQuery):
+            scorer = SparseScorer(source.table, source.rows, leaf.key, source.schema)
+            found[id(leaf)] = scorer.top(leaf.query, rows, leaf.limit)
+        hits, distances = found[id(leaf)]
+        values = np.arange(len(hits), dtype=np.float32) if leaf.return_rank else distances
+        order = np.argsort(hits, kind="stable")
+        out[id(leaf)] = Domain(hits[order].astype(np.int64), values[order], default)
+    return out
 
 
 def response(table: RecordTable, plans: tuple[SearchPlan, ...], results: list[PayloadResult]) -> dict[str, Any]:
