@@ -281,7 +281,7 @@ class Store:
 
 
 def _writable(collection: Collection) -> Collection:
-    """A collection about to be written: its own records, if a fork shared them (mockserver.store.fork)."""
+    """A collection about to be written: its own records, if shared with a fork or its log's index."""
     if collection.shared_records:
         from mockserver.store.fork import own_records
 

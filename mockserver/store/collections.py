@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from mockserver.errors import AlreadyExists, Internal, InvalidArgument, NotFound
@@ -33,16 +33,25 @@ class Collection:
     dimension: int | None = None
     #: metadata key -> the schema value types written to it, in first-written order (shown in `schema.keys`)
     metadata_types: dict[str, list[str]] = field(default_factory=dict)
-    #: the deployment behaviour the collection follows (mockserver.store.profile)
-    profile: Profile = field(default=LOCAL, repr=False, compare=False)
-    #: cloud profile: the write-ahead log and the compacted index (mockserver.store.compaction)
-    wal: Wal | None = field(default=None, repr=False, compare=False)
-    #: cloud profile: the records table is shared with a fork (copied before this collection's next write)
-    shared_records: bool = field(default=False, repr=False, compare=False)
-    #: cloud profile: the fork tree this collection belongs to (created on its first fork)
-    lineage: Lineage | None = field(default=None, repr=False, compare=False)
     #: created on first use, so numpy is only imported once records are touched
     _table: RecordTable | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # runtime state, not dataclass fields (not persisted by --state-file; `Collections.settle` sets them up)
+        #: the deployment behaviour the collection follows (mockserver.store.profile)
+        self.profile: Profile = LOCAL
+        #: cloud profile: the write-ahead log and the compacted index (mockserver.store.compaction)
+        self.wal: Wal | None = None
+        #: the records table is shared (with a fork, or the log's index): copied before the next write
+        self.shared_records = False
+        #: cloud profile: the fork tree this collection belongs to (created on its first fork)
+        self.lineage: Lineage | None = None
+
+    def shadow(self, **changes: Any) -> Collection:
+        """A copy with `changes` (dataclass fields) and the same profile; no log, no lineage."""
+        copied = replace(self, **changes)
+        copied.profile = self.profile
+        return copied
 
     @property
     def records(self) -> RecordTable:
@@ -114,12 +123,8 @@ class Collections:
             database=database,
             metadata=metadata,
             configuration=config,
-            profile=self.profile,
         )
-        if self.profile.compaction_delay is not None:
-            from mockserver.store.compaction import Wal
-
-            collection.wal = Wal.for_collection(collection)
+        self.settle(collection)
         self.by_id[collection.id] = collection
         self.by_name[(tenant, database, name)] = collection
         return collection
@@ -160,10 +165,18 @@ class Collections:
         )
 
     def settle(self, collection: Collection) -> Collection:
-        """Cloud profile: compact the collection's writes that are due (see mockserver.store.compaction)."""
-        wal, delay = collection.wal, self.profile.compaction_delay
-        if wal is not None and delay is not None and wal.due(delay):
-            wal.compact(delay)
+        """On every lookup: the collection follows this store's profile; in the cloud profile it has a
+        log (a collection restored from a state file gets one, compacted) and its due writes are
+        compacted (see mockserver.store.compaction)."""
+        collection.profile = self.profile
+        delay = self.profile.compaction_delay
+        if delay is not None:
+            if collection.wal is None:
+                from mockserver.store.compaction import Wal
+
+                collection.wal = Wal.for_collection(collection)
+            elif collection.wal.due(delay):
+                collection.wal.compact(delay)
         return collection
 
     def list(self, tenant: str, database: str, limit: int | None, offset: int) -> list[Collection]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import copy
 import time
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
@@ -53,7 +53,10 @@ class Wal:
 
     @classmethod
     def for_collection(cls, collection: Collection) -> Wal:
-        return cls(replace(collection, _table=None, metadata_types={}, dimension=None, wal=None, lineage=None))
+        """A log whose index is the collection as it is now (sharing its records until either is written)."""
+        index = collection.shadow(metadata_types={})
+        index.shared_records = collection.shared_records = True
+        return cls(index)
 
     def append(self, apply: Apply, args: tuple[Any, ...], ops: int, now: float | None = None) -> None:
         self.pending.append(Entry(apply, args, ops, time.monotonic() if now is None else now))
@@ -105,7 +108,7 @@ class Wal:
             return None
         if not taken:
             return self.index
-        view = replace(self.index, _table=copy.deepcopy(self.index._table), metadata_types={}, wal=None)
+        view = self.index.shadow(_table=copy.deepcopy(self.index._table), metadata_types={})
         for entry in taken:
             entry.apply(view, *entry.args)
         return view

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from mockserver.errors import AlreadyExists, InvalidArgument
 from mockserver.store.collections import Collection, Collections
@@ -66,19 +66,17 @@ def fork(collections: Collections, source: Collection, new_name: str, new_id: st
         raise AlreadyExists(f"Collection [{new_name}] already exists")
     tree = lineage(source)
     source.shared_records = True
-    forked = replace(
-        source,
+    forked = source.shadow(
         id=new_id,
         name=new_name,
         metadata=copy.deepcopy(source.metadata),
         metadata_types={key: list(kinds) for key, kinds in source.metadata_types.items()},
-        shared_records=True,
-        lineage=tree,
-        wal=None,
     )
+    forked.shared_records, forked.lineage = True, tree
     if source.wal is not None:
         source.wal.index.shared_records = True
-        index = replace(source.wal.index, id=new_id, name=new_name, shared_records=True, wal=None)
+        index = source.wal.index.shadow(id=new_id, name=new_name)
+        index.shared_records = True
         forked.wal = Wal(
             index, deque(source.wal.pending), source.wal.total_ops, source.wal.indexed_ops, source.wal.version
         )

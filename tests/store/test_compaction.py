@@ -88,3 +88,14 @@ def test_local_profile_has_no_log() -> None:
     store.add(DB, cid, batch("a"))
     assert store.indexing_status(DB, cid) is None and store.compact() == []
     assert store.collection(DB, cid).body()["version"] == 0
+
+
+def test_a_collection_without_a_log_gets_one_compacted(slow: tuple[Store, str]) -> None:
+    """What a collection restored from a state file (which keeps no log) looks like on its next use."""
+    store, cid = slow
+    store.add(DB, cid, batch("a", "b"))
+    store.collections.by_id[cid].wal = None
+    assert store.count(DB, cid, "index_only") == 2  # its records are the index now
+    assert status(store, cid) == (0, 0, 0, 1.0)
+    store.add(DB, cid, batch("c"))
+    assert store.count(DB, cid, "index_only") == 2 and store.count(DB, cid) == 3
