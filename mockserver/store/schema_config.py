@@ -191,6 +191,13 @@ def check_schema(schema: JsonObject, sparse: bool = False) -> JsonObject:
             "#document",
         ):
             raise InvalidArgument("Validation error: schema: Vector index can only source from #document")
+        sparse_index = ((value_types or {}).get("sparse_vector") or {}).get("sparse_vector_index") or {}
+        source_key = (sparse_index.get("config") or {}).get("source_key") if isinstance(sparse_index, dict) else None
+        if isinstance(source_key, str) and source_key.startswith("#") and source_key != "#document":
+            raise InvalidArgument(
+                "Validation error: schema: source_key cannot begin with '#'. "
+                "The only valid key starting with '#' is Key.DOCUMENT or '#document'."
+            )
         if not sparse and _enabled(value_types, "sparse_vector", "sparse_vector_index"):
             raise InvalidArgument(
                 "Failed to reconcile schema: Invalid schema input: Sparse vector indexing is not enabled in local"

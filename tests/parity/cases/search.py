@@ -66,4 +66,6 @@ CASES = [
     case("search-bad-db-400", post("/api/v2/tenants/default_tenant/databases/ab/collections/nope/search", {"searches": []}, status=400)),
     case("search-parse-before-404-422", post(f"{C}/{UNKNOWN_UUID}/search", {"searches": [{"rank": {"$foo": 1}}]}, status=422)),
     case("search-fts-off-400", coll("f_coll", save="f", schema={"defaults": {}, "keys": {"#document": {"string": {"fts_index": {"enabled": False, "config": {}}}}}}), post(f"{C}/{{f}}/search", {"searches": [{"filter": {"#document": {"$contains": "x"}}}]}, status=400)),
+    # a sparse index's source_key (the schema validator runs before the local "sparse not enabled" refusal)
+    case("schema-sparse-source-key-400", post(C, {"name": "s_coll", "schema": {"defaults": {}, "keys": {"sp": {"sparse_vector": {"sparse_vector_index": {"enabled": True, "config": {"source_key": "#embedding", "embedding_function": {"type": "unknown"}}}}}}}}, status=400)),
 ]  # fmt: skip
