@@ -283,7 +283,7 @@ class Store:
 def _writable(collection: Collection) -> Collection:
     """A collection about to be written: its own records, if shared with a fork or its log's index."""
     if collection.shared_records:
-        from mockserver.store.fork import own_records
+        from mockserver.store.compaction import own_records
 
         own_records(collection)
     return collection

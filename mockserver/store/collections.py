@@ -16,10 +16,16 @@ from mockserver.store.schema_config import reconcile
 
 if TYPE_CHECKING:
     from mockserver.store.compaction import Wal
-    from mockserver.store.fork import Lineage
     from mockserver.store.records import RecordTable
 
 JsonObject = dict[str, Any]
+
+
+@dataclass
+class Lineage:
+    """Cloud profile: one fork tree, the number of fork edges ever made in it (mockserver.store.fork)."""
+
+    forks: int = 0
 
 
 @dataclass

@@ -25,11 +25,12 @@ import copy
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
-if TYPE_CHECKING:
-    from mockserver.store.collections import Collection
+from mockserver.store.records import RecordTable
 
+#: a `mockserver.store.collections.Collection` (not imported: collections imports this module)
+Collection = Any
 Apply = Callable[..., Any]  # a `mockserver.store.writes` function: (collection, *args)
 
 
@@ -71,8 +72,6 @@ class Wal:
         now = time.monotonic() if now is None else now
         done = False
         while self.pending and (delay is None or self.pending[0].at + delay <= now):
-            from mockserver.store.fork import own_records
-
             own_records(self.index)  # a fork's index starts shared with its source's
             entry = self.pending.popleft()
             entry.apply(self.index, *entry.args)
@@ -123,3 +122,22 @@ def read_view(collection: Collection, read_level: str | None, bounded_limit: int
         return wal.index
     view = wal.bounded(bounded_limit)
     return collection if view is None else view
+
+
+def clone_table(table: RecordTable) -> RecordTable:
+    """An independent copy of a record table (rows, ids, metadata, the embedding matrix)."""
+    clone = copy.copy(table)
+    clone.row_of = dict(table.row_of)
+    clone.ids, clone.documents, clone.uris = list(table.ids), list(table.documents), list(table.uris)
+    clone._keys, clone._values, clone._shapes = list(table._keys), list(table._values), dict(table._shapes)
+    clone.alive = table.alive.copy()
+    clone.vectors = None if table.vectors is None else table.vectors.copy()
+    return clone
+
+
+def own_records(collection: Collection) -> None:
+    """Before a write: a collection whose records are shared (with a fork, or with its log's index)
+    takes its own copy."""
+    if collection.shared_records and collection._table is not None:
+        collection._table = clone_table(collection._table)
+    collection.shared_records = False

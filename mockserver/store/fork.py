@@ -3,7 +3,7 @@
 A fork is a new collection (new id, the given name, the source's tenant and database) holding the
 source's records, metadata, configuration, schema, dimension, write log and compaction counters at
 the instant of forking. Nothing is copied then: the fork and its source share their record tables,
-and whichever of them is written first gets its own copy (`own_records`, called by every store
+and whichever of them is written first gets its own copy (`compaction.own_records`, called by every store
 write), so forking a 100k-record collection costs no matrix copy. All collections of a fork tree
 share one `Lineage`, whose edge count (`fork_count`) grows with every fork of any member and is
 kept when members are deleted.
@@ -13,21 +13,12 @@ from __future__ import annotations
 
 import copy
 from collections import deque
-from dataclasses import dataclass
 
 from mockserver.errors import AlreadyExists, InvalidArgument
-from mockserver.store.collections import Collection, Collections
+from mockserver.store.collections import Collection, Collections, Lineage
 from mockserver.store.compaction import Wal
-from mockserver.store.records import RecordTable
 
 MULTI_REGION = "multi-region databases do not support forking"
-
-
-@dataclass
-class Lineage:
-    """One fork tree: the number of fork edges ever made in it."""
-
-    forks: int = 0
 
 
 def lineage(collection: Collection) -> Lineage:
@@ -35,24 +26,6 @@ def lineage(collection: Collection) -> Lineage:
         collection.lineage = Lineage()
     found: Lineage = collection.lineage
     return found
-
-
-def clone_table(table: RecordTable) -> RecordTable:
-    """An independent copy of a record table (rows, ids, metadata, the embedding matrix)."""
-    clone = copy.copy(table)
-    clone.row_of = dict(table.row_of)
-    clone.ids, clone.documents, clone.uris = list(table.ids), list(table.documents), list(table.uris)
-    clone._keys, clone._values, clone._shapes = list(table._keys), list(table._values), dict(table._shapes)
-    clone.alive = table.alive.copy()
-    clone.vectors = None if table.vectors is None else table.vectors.copy()
-    return clone
-
-
-def own_records(collection: Collection) -> None:
-    """Before a write: a collection whose records are shared with a fork takes its own copy."""
-    if collection.shared_records and collection._table is not None:
-        collection._table = clone_table(collection._table)
-    collection.shared_records = False
 
 
 def check_fork_database(database: str) -> None:
