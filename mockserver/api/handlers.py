@@ -91,7 +91,7 @@ def _healthcheck(ctx: Context, req: ValidRequest) -> Reply:
 
 @handler("pre_flight_checks")
 def _pre_flight(ctx: Context, req: ValidRequest) -> Reply:
-    return Reply(200, {"max_batch_size": 5461, "supports_base64_encoding": True})
+    return Reply(200, {"max_batch_size": ctx.store.profile.max_batch_size, "supports_base64_encoding": True})
 
 
 @handler("get_user_identity")

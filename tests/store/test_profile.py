@@ -52,3 +52,11 @@ def test_contracts_mock_profile_option() -> None:
     options = options_from(parser().parse_args(["run", "--mock", "--profile", "cloud"]))
     assert options.mock and options.profile == "cloud"
     assert options_from(parser().parse_args(["run", "--mock"])).profile == "local"
+
+
+def test_pre_flight_batch_size_follows_the_profile() -> None:
+    from starlette.testclient import TestClient
+
+    for profile, size in (("local", 5461), ("cloud", 1000)):
+        with TestClient(create_app(profile=profile)) as client:
+            assert client.get("/api/v2/pre-flight-checks").json()["max_batch_size"] == size
