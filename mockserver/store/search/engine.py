@@ -16,7 +16,6 @@ import numpy as np
 
 from mockserver.errors import InvalidArgument
 from mockserver.store import metadata as md
-from mockserver.store.filters import select as filter_rows
 from mockserver.store.query import _nearest as nearest_rows  # the cached-norms top-k of `query`
 from mockserver.store.records import RecordTable, RowArray
 from mockserver.store.search.filtering import search_rows
@@ -148,8 +147,4 @@ def _scores(result: PayloadResult, count: int) -> list[Any]:
     return [np.float32(s) if np.isfinite(s) else None for s in result.scores.tolist()]
 
 
-def visible_rows(table: RecordTable) -> RowArray:
-    return table.live_rows()
-
-
-__all__ = ["PayloadResult", "Source", "filter_rows", "response", "run_plan", "visible_rows"]
+__all__ = ["PayloadResult", "Source", "response", "run_plan"]
