@@ -65,6 +65,9 @@ def parser() -> argparse.ArgumentParser:
     where = run.add_mutually_exclusive_group(required=True)
     where.add_argument("--url", help="base URL of the Chroma deployment, e.g. http://127.0.0.1:8000 (default: none)")
     where.add_argument("--mock", action="store_true", help="test the bundled mock in-process, no sockets (default: off)")
+    run.add_argument(
+        "--profile", choices=("local", "cloud"), default="local", help="--mock: the mock's profile (default: %(default)s)"
+    )
     spec = run.add_mutually_exclusive_group()
     spec.add_argument("--spec", type=Path, help="OpenAPI file (default: the spec bundled with mockserver)")
     spec.add_argument(
@@ -152,6 +155,7 @@ def options_from(args: argparse.Namespace) -> RunOptions:
     return RunOptions(
         url=args.url,
         mock=args.mock,
+        profile=args.profile,
         spec=args.spec,
         spec_from_target=args.spec_from_target,
         token=args.token or os.environ.get("CHROMA_TOKEN") or None,

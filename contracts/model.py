@@ -24,6 +24,7 @@ class RunOptions:
 
     url: str | None = None
     mock: bool = False
+    profile: str = "local"  # the in-process mock's profile (--mock --profile cloud)
     spec: Path | None = None
     spec_from_target: bool = False
     token: str | None = None

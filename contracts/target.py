@@ -64,7 +64,7 @@ def open_target(options: RunOptions, app: Any | None = None) -> Target:
     if app is None and options.mock:
         from mockserver.api.app import create_app
 
-        app = create_app()
+        app = create_app(profile=options.profile)
     if app is None and not options.url:
         raise TargetError("give --url URL, or --mock to test the bundled mock in-process")
     base_url = MOCK_BASE_URL if app is not None else str(options.url).rstrip("/")

@@ -30,6 +30,7 @@ from mockserver.control.journal import Journal
 from mockserver.control.origins import OriginPolicy, refuse_foreign_origin
 from mockserver.errors import Internal, InvalidArgument, MockError, V1Gone, http_error
 from mockserver.store import Store
+from mockserver.store.profile import Profile, profile_named
 
 log = logging.getLogger("mockserver")
 
@@ -50,12 +51,13 @@ class MockApp:
         allow_reset: bool = True,
         journal: Journal | None = None,
         faults: Faults | None = None,
+        profile: str | Profile = "local",
     ) -> None:
         self.spec = spec if isinstance(spec, Spec) else load_spec(spec)
         self.routes = RouteTable(self.spec)
         # the shipped spec (compiled whole by the test suite) is compiled operation by operation
         self.validator = Validator(self.spec, lazy=self.spec.source == str(default_spec_path()))
-        self.store = store if store is not None else Store()
+        self.store = store if store is not None else Store(profile_named(profile))
         self.context = Context(self.store, allow_reset=allow_reset)
         missing = {op.operation_id for op in self.spec.operations} - set(HANDLERS) - set(BATCH_HANDLERS)
         if missing:
@@ -283,8 +285,11 @@ def create_app(
     allow_reset: bool = True,
     journal: Journal | None = None,
     faults: Faults | None = None,
+    profile: str | Profile = "local",
 ) -> MockApp:
-    return MockApp(spec, store, allow_reset, journal, faults)
+    """A mock server app; `profile` "local" (`chroma run` 1.5.9, the default) or "cloud" (Chroma Cloud,
+    mockserver.store.profile), or a `Profile`; ignored when a `store` is given (it has its own)."""
+    return MockApp(spec, store, allow_reset, journal, faults, profile)
 
 
 class _Trace:

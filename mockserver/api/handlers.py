@@ -91,7 +91,7 @@ def _healthcheck(ctx: Context, req: ValidRequest) -> Reply:
 
 @handler("pre_flight_checks")
 def _pre_flight(ctx: Context, req: ValidRequest) -> Reply:
-    return Reply(200, {"max_batch_size": 5461, "supports_base64_encoding": True})
+    return Reply(200, {"max_batch_size": ctx.store.profile.max_batch_size, "supports_base64_encoding": True})
 
 
 @handler("get_user_identity")
@@ -247,7 +247,7 @@ def _delete(ctx: Context, req: ValidRequest) -> Reply:
 
 @handler("collection_count")
 def _count(ctx: Context, req: ValidRequest) -> Reply:
-    return Reply(200, ctx.store.count(req.params["database"], req.params["collection_id"]))
+    return Reply(200, ctx.store.count(req.params["database"], req.params["collection_id"], req.query.get("read_level")))
 
 
 @handler("collection_get")
@@ -286,50 +286,39 @@ def _query_many(ctx: Context, reqs: list[ValidRequest]) -> list[Reply | Exceptio
     return [a if isinstance(a, Exception) else Reply(200, serialize.query_result(a)) for a in answers]
 
 
-# operations local Chroma does not implement ---------------------------------------------------
+# search (executed by the cloud profile; the local one validates, then answers 501) ------------
 @handler("collection_search")
 def _search(ctx: Context, req: ValidRequest) -> Reply:
-    from mockserver.store.filters import parse_where
+    from mockserver.store.search import parse_request
 
-    for index, search in enumerate(req.body.get("searches", [])):
-        filter_clause = search.get("filter") if isinstance(search, dict) else None
-        if filter_clause:
-            try:
-                parse_where(filter_clause)
-            except InvalidArgument:
-                from mockserver.errors import Unprocessable
-
-                raise Unprocessable(
-                    f"Failed to deserialize the JSON body into the target type: searches[{index}].filter: Invalid where clause"
-                ) from None
-        group_by = search.get("group_by") if isinstance(search, dict) else None
-        if isinstance(group_by, dict) and bool(group_by.get("keys")) != bool(group_by.get("aggregate")):
-            raise InvalidArgument(
-                f"Validation error: searches[{index}].group_by: group_by keys and aggregate must both be "
-                "specified or both be omitted"
-            )
-    ctx.store.collection(req.params["database"], req.params["collection_id"])
-    raise Unimplemented(
-        "Error executing plan: Not implemented: Search operation is not implemented for local executor"
-    )
+    request = parse_request(req.body)  # serde reads the body before any other check
+    return Reply(200, ctx.store.search(req.params["database"], req.params["collection_id"], request))
 
 
+# operations local Chroma does not implement ---------------------------------------------------
 @handler("fork_collection")
 def _fork(ctx: Context, req: ValidRequest) -> Reply:
-    ctx.store.collection(req.params["database"], req.params["collection_id"])
+    p = req.params
+    if ctx.store.profile.is_cloud:
+        return Reply(200, serialize.collection(ctx.store.fork(p["database"], p["collection_id"], req.body["new_name"])))
+    ctx.store.collection(p["database"], p["collection_id"])
     raise Unimplemented("Collection forking is unsupported for local chroma")
 
 
 @handler("fork_count")
 def _fork_count(ctx: Context, req: ValidRequest) -> Reply:
+    if ctx.store.profile.is_cloud:
+        return Reply(200, {"count": ctx.store.fork_count(req.params["database"], req.params["collection_id"])})
     ctx.store.collection(req.params["database"], req.params["collection_id"])
     raise Unimplemented("Count forks is unsupported for local chroma")
 
 
 @handler("indexing_status")
 def _indexing_status(ctx: Context, req: ValidRequest) -> Reply:
-    ctx.store.collection(req.params["database"], req.params["collection_id"])
-    raise Internal("Method scout_logs is not implemented")
+    status = ctx.store.indexing_status(req.params["database"], req.params["collection_id"])
+    if status is None:  # no log: the local profile, as `chroma run`
+        raise Internal("Method scout_logs is not implemented")
+    return Reply(200, status)
 
 
 @handler("attach_function")

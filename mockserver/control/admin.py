@@ -262,6 +262,16 @@ class Admin:
         return 200, {"deleted": rule_id}
 
     # about --------------------------------------------------------------------------------
+    def compact(self, request: AdminRequest) -> tuple[int, Any]:
+        """Cloud profile: compact pending writes now (of `{"collection_id": ...}`, or of every collection)."""
+        options = request.json({})
+        if not isinstance(options, dict) or set(options) - {"collection_id"}:
+            raise InvalidArgument('compact takes an optional object {"collection_id": str}')
+        collection_id = options.get("collection_id")
+        if collection_id is not None and not isinstance(collection_id, str):
+            raise InvalidArgument("collection_id must be a string")
+        return 200, {"compacted": self.app.store.compact(collection_id)}
+
     def health(self, request: AdminRequest) -> tuple[int, Any]:
         store = self.app.store
         with store.lock:
@@ -312,6 +322,7 @@ ROUTES: dict[str, dict[str, Route]] = {
     "faults": {"GET": Admin.faults, "POST": Admin.add_fault, "DELETE": Admin.clear_faults},
     "health": {"GET": Admin.health},
     "tenants": {"GET": Admin.tenants},
+    "compact": {"POST": Admin.compact},
     "openapi.json": {"GET": Admin.openapi},
 }
 

@@ -6,6 +6,7 @@ Also the whole-state snapshot: `export_state` writes this same format (with ids 
 Seed format (YAML shown; JSON is the same structure)::
 
     version: 1                        # optional; the only version so far
+    profile: cloud                    # optional: "local" or "cloud"; loads only into that profile
     tenants: [acme]                   # optional; default_tenant always exists
     databases:                        # optional; a name (in default_tenant) or an object
       - analytics
@@ -107,6 +108,10 @@ def load_seed(store: Store, data_or_path: SeedSource | Seed) -> SeedSummary:
     (`import_state` is all-or-nothing).
     """
     seed = read_seed(data_or_path)
+    if seed.profile is not None and seed.profile != store.profile.name:
+        raise SeedError(
+            f"seed {seed.source}: written for the {seed.profile} profile, this server runs the {store.profile.name} profile"
+        )
     tenants = databases = records = 0
     with store.lock:
         for tenant in seed.tenants:
@@ -146,6 +151,7 @@ def load_seed(store: Store, data_or_path: SeedSource | Seed) -> SeedSummary:
                 records += len(c.records.ids)
             if c.metadata_types is not None:
                 collection.metadata_types = {key: list(kinds) for key, kinds in c.metadata_types.items()}
+            store.compact(collection.id)  # cloud profile: seeded records are already indexed
     return SeedSummary(tenants, databases, len(seed.collections), records)
 
 

@@ -32,7 +32,8 @@ MAX_DIMENSION = 65_536
 
 SeedSource = Mapping[str, Any] | str | os.PathLike[str]
 
-_TOP_KEYS = {"version", "tenants", "databases", "collections"}
+_TOP_KEYS = {"version", "profile", "tenants", "databases", "collections"}
+PROFILES = ("local", "cloud")
 _DATABASE_KEYS = {"name", "tenant", "id"}
 _COLLECTION_KEYS = {
     "name",
@@ -98,6 +99,7 @@ class Seed:
     databases: tuple[SeedDatabase, ...]  # every database named anywhere, in order of first mention
     collections: tuple[SeedCollection, ...]
     source: str = "<dict>"
+    profile: str | None = None  # the profile the seed was written for (None: either)
 
 
 # deterministic embeddings ----------------------------------------------------------------------
@@ -204,6 +206,9 @@ class _Parser:
         version = obj.get("version", FORMAT_VERSION)
         if version != FORMAT_VERSION:
             raise self.fail("version", f"unsupported seed format version {version!r} (expected {FORMAT_VERSION})")
+        profile = obj.get("profile")
+        if profile is not None and profile not in PROFILES:
+            raise self.fail("profile", f"unknown profile {profile!r} (expected one of {', '.join(PROFILES)})")
         tenants: dict[str, None] = {}
         databases: dict[tuple[str, str], SeedDatabase] = {}
         for i, tenant in enumerate(self.array(obj.get("tenants"), "tenants")):
@@ -218,7 +223,7 @@ class _Parser:
             tenants.setdefault(c.tenant)
             databases.setdefault((c.tenant, c.database), SeedDatabase(c.tenant, c.database))
             collections.append(c)
-        return Seed(tuple(tenants), tuple(databases.values()), tuple(collections), self.source)
+        return Seed(tuple(tenants), tuple(databases.values()), tuple(collections), self.source, profile)
 
     # shapes -------------------------------------------------------------------------------
     def object(self, value: Any, where: str, keys: set[str]) -> dict[str, Any]:

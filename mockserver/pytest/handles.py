@@ -105,6 +105,10 @@ class ChromaMock:
         """The journal of the requests the mock answered in this test (mock only)."""
         raise NotImplementedError
 
+    def compact(self, collection_id: str | None = None) -> list[str]:
+        """Cloud profile: compact pending writes now (one collection's, or all); the ids compacted (mock only)."""
+        raise NotImplementedError
+
     def fail(
         self,
         operation_id: str | None = None,
@@ -188,6 +192,9 @@ class LocalMock(ChromaMock):
     def requests(self) -> Journal:
         return self.app.journal
 
+    def compact(self, collection_id: str | None = None) -> list[str]:
+        return self.app.store.compact(collection_id)
+
     def fail(
         self,
         operation_id: str | None = None,
@@ -231,6 +238,10 @@ class RemoteChroma(ChromaMock):
         from mockserver.pytest.remote import seed_over_http
 
         seed_over_http(self.url, self.resolve(data_or_path))
+
+    def compact(self, collection_id: str | None = None) -> list[str]:
+        __tracebackhide__ = True
+        self._mock_only("chroma_mock.compact() (forced compaction)")
 
     def _mock_only(self, what: str) -> NoReturn:
         __tracebackhide__ = True  # pytest reports the skip at the test's line

@@ -10,6 +10,7 @@ chromadb) happen only when a test asks for these fixtures.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -45,7 +46,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="keep chromadb's real default embedding model (downloads it) instead of the offline one",
     )
+    group.addoption(
+        "--chroma-profile",
+        choices=("local", "cloud"),
+        help="behaviour of the mock: local (`chroma run`, default) or cloud (Chroma Cloud: search, fork, ...)",
+    )
     parser.addini("chroma_spec", "OpenAPI document the mock serves (relative to the ini file)", default="")
+    parser.addini("chroma_profile", "behaviour of the mock: local (default) or cloud", default="local")
     parser.addini("chroma_host", "address the mock listens on", default="127.0.0.1")
     parser.addini(
         "chroma_intercept", "point every chromadb client of every test at chroma_mock", type="bool", default=False
@@ -70,6 +77,18 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "chroma_intercept: point every chromadb client the test builds at chroma_mock (see chroma_intercept)"
     )
     config.addinivalue_line("markers", "chroma_contracts: a contract-suite item added by --contracts-url")
+    config.addinivalue_line(
+        "markers",
+        "chroma_profile(name): run this test's chroma_mock with the 'local' or 'cloud' profile "
+        "(a second server is started once for the session when it differs from --chroma-profile)",
+    )
+
+
+def _profile(config: pytest.Config) -> str:
+    chosen = config.getoption("chroma_profile") or str(config.getini("chroma_profile")) or "local"
+    if chosen not in ("local", "cloud"):
+        raise pytest.UsageError(f"chroma_profile must be 'local' or 'cloud', not {chosen!r}")
+    return chosen
 
 
 def _spec_path(config: pytest.Config) -> Path | None:
@@ -94,12 +113,11 @@ def chroma_mock_session(pytestconfig: pytest.Config) -> Iterator[ChromaMock]:
         yield RemoteChroma(url, skip=pytest.skip)
         return
     from mockserver.api.app import create_app
+    from mockserver.intercept.scopes import ScopedApps
     from mockserver.intercept.server_thread import MockServer
 
-    from mockserver.intercept.scopes import ScopedApps
-
     host = pytestconfig.getoption("chroma_host") or str(pytestconfig.getini("chroma_host")) or "127.0.0.1"
-    app = create_app(_spec_path(pytestconfig))
+    app = create_app(_spec_path(pytestconfig), profile=_profile(pytestconfig))
     scopes = ScopedApps(app)
     with MockServer(scopes, host=host) as server:
         yield LocalMock(app, server, scopes)
@@ -115,10 +133,44 @@ def _real_embeddings(config: pytest.Config) -> bool:
     return bool(option) if option is not None else bool(config.getini("chroma_real_embeddings"))
 
 
+@pytest.fixture(scope="session")
+def chroma_mock_profiles(pytestconfig: pytest.Config) -> Iterator[dict[str, ChromaMock]]:
+    """Mocks of other profiles than the session's, started on the first test that asks for one."""
+    with contextlib.ExitStack() as stack:
+        yield _LazyProfiles(pytestconfig, stack)
+
+
+class _LazyProfiles(dict[str, ChromaMock]):
+    """profile name -> its mock, started (and stopped with the session) on first use."""
+
+    def __init__(self, config: pytest.Config, stack: contextlib.ExitStack) -> None:
+        super().__init__()
+        self.config, self.stack = config, stack
+
+    def __missing__(self, profile: str) -> ChromaMock:
+        from mockserver.api.app import create_app
+        from mockserver.intercept.scopes import ScopedApps
+        from mockserver.intercept.server_thread import MockServer
+
+        host = self.config.getoption("chroma_host") or str(self.config.getini("chroma_host")) or "127.0.0.1"
+        app = create_app(_spec_path(self.config), profile=profile)
+        scopes = ScopedApps(app)
+        server = self.stack.enter_context(MockServer(scopes, host=host))
+        handle = self[profile] = LocalMock(app, server, scopes)
+        return handle
+
+
 @pytest.fixture
 def chroma_mock(chroma_mock_session: ChromaMock, request: pytest.FixtureRequest) -> Iterator[ChromaMock]:
     """A Chroma server with nothing in it but the `chroma_seed` ini files and this test's `chroma_seed` markers."""
     handle = chroma_mock_session
+    marker = request.node.get_closest_marker("chroma_profile")
+    if marker is not None and isinstance(handle, LocalMock):
+        wanted = str(marker.args[0]) if marker.args else str(marker.kwargs.get("name", "local"))
+        if wanted not in ("local", "cloud"):
+            raise pytest.UsageError(f"chroma_profile marker: 'local' or 'cloud', not {wanted!r}")
+        if wanted != handle.app.store.profile.name:
+            handle = request.getfixturevalue("chroma_mock_profiles")[wanted]
     handle.base_dir = request.node.path.parent
     sources = _session_seeds(request.config)
     for marker in reversed(list(request.node.iter_markers("chroma_seed"))):  # module, class, then function

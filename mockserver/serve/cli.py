@@ -25,6 +25,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--quiet", action="store_true", help="do not log one line per request (default: off)")
     serve.add_argument(
+        "--profile",
+        choices=("local", "cloud"),
+        default="local",
+        help="local: a single-node `chroma run` 1.5.9 (default); cloud: Chroma Cloud (search, compaction, ...)",
+    )
+    serve.add_argument(
+        "--compaction-delay",
+        type=float,
+        metavar="SECONDS",
+        help="cloud profile: seconds from a write to its compaction into the index (default 0.1; 0: at once)",
+    )
+    serve.add_argument(
         "--cors-origin",
         action="append",
         metavar="ORIGIN",
@@ -94,6 +106,8 @@ def serve(args: argparse.Namespace) -> int:
         journal_size=args.journal_size,
         host=args.host,
         allowed_hosts=args.allowed_host,
+        profile=args.profile,
+        compaction_delay=args.compaction_delay,
     )
     try:
         stack = build(options)
@@ -103,8 +117,8 @@ def serve(args: argparse.Namespace) -> int:
     app = stack.app
     url = base_url(args.host, args.port)
     print(
-        f"chroma-mockserver: Chroma 1.5.9 API ({len(app.spec.operations)} operations from {app.spec.source}) "
-        f"on {url}",
+        f"chroma-mockserver: Chroma 1.5.9 API, {app.store.profile.name} profile "
+        f"({len(app.spec.operations)} operations from {app.spec.source}) on {url}",
         file=sys.stderr,
         flush=True,
     )

@@ -35,6 +35,7 @@ from mockserver.errors import MockError
 from mockserver.serve.auth import Auth, AuthFileError
 from mockserver.serve.hosts import HostCheck, HostPolicy
 from mockserver.serve.reload import Reloader
+from mockserver.store.profile import Profile, profile_named
 
 if TYPE_CHECKING:
     from mockserver.serve.persist import Persistence  # sqlite3 and numpy: imported only for --state-file
@@ -61,6 +62,8 @@ class Options:
     journal_size: int = 1000
     host: str = "127.0.0.1"  # the bind address (--host): decides which Host headers are accepted
     allowed_hosts: Sequence[str] | None = None  # --allowed-host
+    profile: str = "local"  # "local" | "cloud" (mockserver.store.profile)
+    compaction_delay: float | None = None  # cloud profile: None keeps the profile's default
 
 
 @dataclass
@@ -75,7 +78,12 @@ class Stack:
 def build(options: Options) -> Stack:
     """Create the app and everything around it; raises SetupError with a message for the user."""
     try:
-        app = create_app(options.spec, allow_reset=options.allow_reset, journal=Journal(maxlen=max(0, options.journal_size)))
+        app = create_app(
+            options.spec,
+            allow_reset=options.allow_reset,
+            journal=Journal(maxlen=max(0, options.journal_size)),
+            profile=_profile(options),
+        )
     except (OSError, ValueError) as exc:  # the spec's YAML errors are ValueErrors
         raise SetupError(f"cannot load the spec {options.spec}: {exc}") from None
     try:
@@ -118,6 +126,15 @@ def build(options: Options) -> Stack:
     stack.notes.append(f"Host names accepted: {hosts.describe()}")
     stack.asgi = Lifecycle(HostCheck(asgi, hosts), stack)
     return stack
+
+
+def _profile(options: Options) -> Profile:
+    if options.compaction_delay is not None and options.compaction_delay < 0:
+        raise SetupError("--compaction-delay must be 0 or more seconds")
+    if options.compaction_delay is not None and options.profile != "cloud":
+        raise SetupError("--compaction-delay needs --profile cloud (the local profile indexes every write at once)")
+    overrides = {} if options.compaction_delay is None else {"compaction_delay": options.compaction_delay}
+    return profile_named(options.profile, **overrides)
 
 
 def _seed(stack: Stack, seed_file: str) -> None:

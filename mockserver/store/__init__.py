@@ -15,6 +15,8 @@ from mockserver.errors import MockError
 from mockserver.store.batch import QueryCall, RecordBatch
 from mockserver.store.catalog import Catalog, Database
 from mockserver.store.collections import Collection, Collections
+from mockserver.store.names import check_database_segment
+from mockserver.store.profile import LOCAL, Profile
 
 if TYPE_CHECKING:
     from mockserver.store.reads import GetResult, QueryResults
@@ -22,7 +24,17 @@ if TYPE_CHECKING:
 # The record engine (numpy, the filter index, the regex engine) is imported on first use, so a
 # server that has not stored records yet starts faster and smaller; see `_engine()`.
 
-__all__ = ["Collection", "Database", "GetResult", "QueryCall", "QueryResults", "RecordBatch", "Store", "StoreSnapshot"]
+__all__ = [
+    "Collection",
+    "Database",
+    "GetResult",
+    "Profile",
+    "QueryCall",
+    "QueryResults",
+    "RecordBatch",
+    "Store",
+    "StoreSnapshot",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -45,10 +57,12 @@ class StoreSnapshot:
 class Store:
     """In-memory Chroma state. Methods raise `mockserver.errors.MockError` subclasses."""
 
-    def __init__(self) -> None:
+    def __init__(self, profile: Profile = LOCAL) -> None:
+        #: how this store behaves where Chroma's deployments differ (mockserver.store.profile)
+        self.profile = profile
         self.lock = threading.RLock()
         self.catalog = Catalog()
-        self.collections = Collections(self.catalog)
+        self.collections = Collections(self.catalog, profile)
 
     # system -------------------------------------------------------------------------------
     def reset(self) -> None:
@@ -158,19 +172,25 @@ class Store:
         from mockserver.store import writes
 
         with self.lock:
-            writes.add(self.collections.by_uuid(database, collection_id), batch)
+            collection = _writable(self.collections.by_uuid(database, collection_id))
+            writes.add(collection, batch)
+            _log(collection, writes.add, (batch,), len(batch.ids))
 
     def upsert(self, database: str, collection_id: str, batch: RecordBatch) -> None:
         from mockserver.store import writes
 
         with self.lock:
-            writes.upsert(self.collections.by_uuid(database, collection_id), batch)
+            collection = _writable(self.collections.by_uuid(database, collection_id))
+            writes.upsert(collection, batch)
+            _log(collection, writes.upsert, (batch,), len(batch.ids))
 
     def update(self, database: str, collection_id: str, batch: RecordBatch) -> None:
         from mockserver.store import writes
 
         with self.lock:
-            writes.update(self.collections.by_uuid(database, collection_id), batch)
+            collection = _writable(self.collections.by_uuid(database, collection_id))
+            writes.update(collection, batch)
+            _log(collection, writes.update, (batch,), len(batch.ids))
 
     def delete(
         self,
@@ -184,13 +204,51 @@ class Store:
         from mockserver.store import writes
 
         with self.lock:
-            return writes.delete(self.collections.by_uuid(database, collection_id), ids, where, where_document, limit)
+            collection = _writable(self.collections.by_uuid(database, collection_id))
+            deleted = writes.delete(collection, ids, where, where_document, limit)
+            filtered = where is not None or where_document is not None
+            _log(collection, writes.delete, (ids, where, where_document, limit), deleted if filtered else len(ids or []))
+            return deleted
 
-    def count(self, database: str, collection_id: str) -> int:
+    def count(self, database: str, collection_id: str, read_level: str | None = None) -> int:
         from mockserver.store import reads
+        from mockserver.store.compaction import read_view
 
         with self.lock:
-            return reads.count(self.collections.by_uuid(database, collection_id))
+            collection = self.collections.by_uuid(database, collection_id)
+            return reads.count(read_view(collection, read_level, self.profile.bounded_wal_limit))
+
+    def indexing_status(self, database: str, collection_id: str) -> dict[str, Any] | None:
+        """Cloud profile: the log's progress (`indexing_status`); None without a log (local profile)."""
+        with self.lock:
+            wal = self.collections.by_uuid(database, collection_id).wal
+            return None if wal is None else wal.status()
+
+    def fork(self, database: str, collection_id: str, new_name: str) -> Collection:
+        """`fork` (cloud profile): a copy-on-write copy of the collection under a new name."""
+        import uuid
+
+        from mockserver.store.fork import check_fork_database, fork
+
+        with self.lock:
+            check_database_segment(database)
+            check_fork_database(database)
+            source = self.collections.by_uuid(database, collection_id)
+            return fork(self.collections, source, new_name, str(uuid.uuid4()))
+
+    def fork_count(self, database: str, collection_id: str) -> int:
+        """`fork_count` (cloud profile): fork edges in the collection's whole fork tree."""
+        with self.lock:
+            tree = self.collections.by_uuid(database, collection_id).lineage
+            return 0 if tree is None else tree.forks
+
+    def compact(self, collection_id: str | None = None) -> list[str]:
+        """Compact every pending write now (of one collection, or of all); the ids of those compacted."""
+        with self.lock:
+            chosen = list(self.collections.by_id.values())
+            if collection_id is not None:
+                chosen = [c for c in chosen if c.id == collection_id]
+            return [c.id for c in chosen if c.wal is not None and c.wal.compact()]
 
     def get(
         self,
@@ -249,3 +307,25 @@ class Store:
         done = [answer for answer in out if answer is not None]
         assert len(done) == len(calls)
         return done
+
+    def search(self, database: str, collection_id: str, request: Any) -> dict[str, Any]:
+        """`POST .../search` with a parsed request (`mockserver.store.search.parse_request`)."""
+        from mockserver.store.search import search
+
+        with self.lock:
+            return search(self.collections.by_uuid(database, collection_id), request, self.profile)
+
+
+def _writable(collection: Collection) -> Collection:
+    """A collection about to be written: its own records, if shared with a fork or its log's index."""
+    if collection.shared_records:
+        from mockserver.store.compaction import own_records
+
+        own_records(collection)
+    return collection
+
+
+def _log(collection: Collection, apply: Any, args: tuple[Any, ...], ops: int) -> None:
+    """Cloud profile: an acknowledged write goes to the collection's log (mockserver.store.compaction)."""
+    if collection.wal is not None:
+        collection.wal.append(apply, args, ops)

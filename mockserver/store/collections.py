@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from mockserver.errors import AlreadyExists, Internal, InvalidArgument, NotFound
@@ -11,12 +11,21 @@ from mockserver.store.catalog import Catalog
 from mockserver.store.configuration import Configuration, configuration_for_update
 from mockserver.store.metadata import check_collection_metadata, refuse_unstorable
 from mockserver.store.names import check_collection_name, check_database_segment, parse_uuid
+from mockserver.store.profile import LOCAL, Profile
 from mockserver.store.schema_config import reconcile
 
 if TYPE_CHECKING:
+    from mockserver.store.compaction import Wal
     from mockserver.store.records import RecordTable
 
 JsonObject = dict[str, Any]
+
+
+@dataclass
+class Lineage:
+    """Cloud profile: one fork tree, the number of fork edges ever made in it (mockserver.store.fork)."""
+
+    forks: int = 0
 
 
 @dataclass
@@ -33,9 +42,26 @@ class Collection:
     #: created on first use, so numpy is only imported once records are touched
     _table: RecordTable | None = field(default=None, repr=False, compare=False)
 
+    def __post_init__(self) -> None:
+        # runtime state, not dataclass fields (not persisted by --state-file; `Collections.settle` sets them up)
+        #: the deployment behaviour the collection follows (mockserver.store.profile)
+        self.profile: Profile = LOCAL
+        #: cloud profile: the write-ahead log and the compacted index (mockserver.store.compaction)
+        self.wal: Wal | None = None
+        #: the records table is shared (with a fork, or the log's index): copied before the next write
+        self.shared_records = False
+        #: cloud profile: the fork tree this collection belongs to (created on its first fork)
+        self.lineage: Lineage | None = None
+
+    def shadow(self, **changes: Any) -> Collection:
+        """A copy with `changes` (dataclass fields) and the same profile; no log, no lineage."""
+        copied = replace(self, **changes)
+        copied.profile = self.profile
+        return copied
+
     def copy(self) -> Collection:
         """An independent copy (for store snapshots); the frozen configuration is shared."""
-        return Collection(
+        copied = Collection(
             self.id,
             self.name,
             self.tenant,
@@ -46,6 +72,8 @@ class Collection:
             {key: list(kinds) for key, kinds in self.metadata_types.items()},
             None if self._table is None else self._table.copy(),
         )
+        copied.profile = self.profile  # a cloud collection comes back compacted, without its fork tree
+        return copied
 
     @property
     def records(self) -> RecordTable:
@@ -69,16 +97,17 @@ class Collection:
             "dimension": self.dimension,
             "tenant": self.tenant,
             "database": self.database,
-            "log_position": 0,
-            "version": 0,
+            "log_position": 0 if self.wal is None else self.wal.indexed_ops,
+            "version": 0 if self.wal is None else self.wal.version,
         }
 
 
 class Collections:
     """All collections, indexed by id and by (tenant, database, name)."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, profile: Profile = LOCAL) -> None:
         self.catalog = catalog
+        self.profile = profile
         self.by_id: dict[str, Collection] = {}
         self.by_name: dict[tuple[str, str, str], Collection] = {}
 
@@ -109,7 +138,7 @@ class Collections:
         check_database_segment(database)
         check_collection_name(name)
         metadata = check_collection_metadata(metadata, "metadata", storing=False)
-        config = reconcile(configuration, metadata, schema)
+        config = reconcile(configuration, metadata, schema, sparse=self.profile.sparse_vectors)
         if self.catalog.find_database(tenant, database) is None:
             raise InvalidArgument(f"Database [{database}] does not exist")
         existing = self.by_name.get((tenant, database, name))
@@ -126,6 +155,7 @@ class Collections:
             metadata=metadata,
             configuration=config,
         )
+        self.settle(collection)
         self.by_id[collection.id] = collection
         self.by_name[(tenant, database, name)] = collection
         return collection
@@ -140,14 +170,14 @@ class Collections:
         found = self.by_id.get(canonical)
         if found is None:
             raise NotFound(f"Collection [{canonical}] does not exist.")
-        return found
+        return self.settle(found)
 
     def get_by_name(self, tenant: str, database: str, name: str) -> Collection:
         check_database_segment(database)
         found = self.by_name.get((tenant, database, name))
         if found is None:
             raise NotFound(f"Collection [{name}] does not exist")
-        return found
+        return self.settle(found)
 
     def get_by_id_scoped(self, tenant: str, database: str, collection_id: str) -> Collection:
         check_database_segment(database)
@@ -157,13 +187,28 @@ class Collections:
         found = self.by_id.get(canonical)
         if found is None or found.tenant != tenant or found.database != database:
             raise NotFound(f"Collection [{canonical}] does not exist")
-        return found
+        return self.settle(found)
 
     def in_database(self, tenant: str, database: str) -> list[Collection]:
         return sorted(
-            (c for c in self.by_id.values() if c.tenant == tenant and c.database == database),
+            (self.settle(c) for c in self.by_id.values() if c.tenant == tenant and c.database == database),
             key=lambda c: c.id,
         )
+
+    def settle(self, collection: Collection) -> Collection:
+        """On every lookup: the collection follows this store's profile; in the cloud profile it has a
+        log (a collection restored from a state file gets one, compacted) and its due writes are
+        compacted (see mockserver.store.compaction)."""
+        collection.profile = self.profile
+        delay = self.profile.compaction_delay
+        if delay is not None:
+            if collection.wal is None:
+                from mockserver.store.compaction import Wal
+
+                collection.wal = Wal.for_collection(collection)
+            elif collection.wal.due(delay):
+                collection.wal.compact(delay)
+        return collection
 
     def list(self, tenant: str, database: str, limit: int | None, offset: int) -> list[Collection]:
         check_database_segment(database)

@@ -364,3 +364,8 @@ class _Evaluator:
             raise Internal(REGEX_TOO_LARGE)
         docs = self.documents()
         return np.fromiter(node.regex.search_all(docs), dtype=bool, count=len(docs))
+
+
+# ---- for search (mockserver.store.search): its filter is parsed with the body, checked against the schema later
+parse_where_unchecked = _parse_where
+check_indexed = _check_indexed

@@ -59,12 +59,15 @@ _DEFAULT_ENABLED = {
 }
 
 
-def reconcile(configuration: JsonObject | None, metadata: JsonObject | None, schema: JsonObject | None) -> Configuration:
-    """The configuration of a new collection from create_collection's three inputs."""
+def reconcile(
+    configuration: JsonObject | None, metadata: JsonObject | None, schema: JsonObject | None, sparse: bool = False
+) -> Configuration:
+    """The configuration of a new collection from create_collection's three inputs (`sparse`: sparse
+    vector indexes may be declared, as in a distributed deployment)."""
     from_config = configuration_for_create(configuration, metadata)
     if schema is None:
         return from_config
-    schema = check_schema(schema)
+    schema = check_schema(schema, sparse)
     if not _is_default_configuration(configuration, from_config):
         if not is_default_schema(schema):
             raise InvalidArgument(CONFLICT)
@@ -202,9 +205,15 @@ def _without_nulls(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-def check_schema(schema: JsonObject) -> JsonObject:
+def check_schema(schema: JsonObject, sparse: bool = False) -> JsonObject:
     """The server's validation of a client schema (400s); the schema as read (`schema_as_read`) to keep."""
     schema = schema_as_read(schema)
+    sparse_keys = [
+        key for key, value_types in (schema.get("keys") or {}).items()
+        if _enabled(value_types, "sparse_vector", "sparse_vector_index")
+    ]  # fmt: skip
+    if sparse and len(sparse_keys) > 1:
+        raise InvalidArgument(f"At most one sparse vector index is allowed for the collection: {sparse_keys}")
     for key, value_types in (schema.get("keys") or {}).items():
         kinds = [kind for kind, indexes in (value_types or {}).items() if indexes is not None]
         if key.startswith("#") and key not in ("#document", "#embedding"):
@@ -235,7 +244,14 @@ def check_schema(schema: JsonObject) -> JsonObject:
             "#document",
         ):
             raise InvalidArgument("Validation error: schema: Vector index can only source from #document")
-        if _enabled(value_types, "sparse_vector", "sparse_vector_index"):
+        sparse_index = ((value_types or {}).get("sparse_vector") or {}).get("sparse_vector_index") or {}
+        source_key = (sparse_index.get("config") or {}).get("source_key") if isinstance(sparse_index, dict) else None
+        if isinstance(source_key, str) and source_key.startswith("#") and source_key != "#document":
+            raise InvalidArgument(
+                "Validation error: schema: source_key cannot begin with '#'. "
+                "The only valid key starting with '#' is Key.DOCUMENT or '#document'."
+            )
+        if not sparse and _enabled(value_types, "sparse_vector", "sparse_vector_index"):
             raise InvalidArgument(
                 "Failed to reconcile schema: Invalid schema input: Sparse vector indexing is not enabled in local"
             )

@@ -34,7 +34,8 @@ def _prepare(collection: Collection, batch: RecordBatch) -> list[emb.Vector | No
             raise InvalidArgument("Inconsistent number of IDs, embeddings, documents, URIs and metadatas")
     if any(i == "" for i in batch.ids):
         raise InvalidArgument("Empty ID, ID must have at least one character")
-    md.reject_sparse(batch.metadatas)
+    if not collection.profile.sparse_vectors:
+        md.reject_sparse(batch.metadatas)
     if vectors is not None and collection.space == "cosine":
         vectors = [None if v is None else emb.cosine_stored(v) for v in vectors]
     return vectors

@@ -74,3 +74,12 @@ def test_the_summary_table_has_one_row_per_operation(mock_result: tuple[RunResul
     for stats in result.operations:
         assert stats.operation_id in text
     assert "Known drift" in text and text.rstrip().splitlines()[-1].startswith("PASSED")
+
+
+def test_the_cloud_profile_passes_too() -> None:
+    """`contracts run --mock --profile cloud`: search, fork and fork_count answer 200 there (and a
+    fork to a taken name 409, listed with the other undocumented 409s)."""
+    result = run(RunOptions(mock=True, profile="cloud", max_examples=3, seed=1))
+    assert result.passed, summary(result, load_drift())
+    executed = {s.operation_id for s in result.operations if s.cases}
+    assert {"collection_search", "fork_collection", "fork_count", "indexing_status"} <= executed

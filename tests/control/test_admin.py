@@ -411,3 +411,21 @@ def test_the_journal_serialises_after_a_request_nested_too_deep_for_orjson(clien
     first, second = response.json()["entries"]
     assert first["request_body"] == {"$mock_unwritable_body": deep}
     assert second["operation_id"] == "heartbeat"
+
+
+def test_compact_endpoint_forces_compaction() -> None:
+    from starlette.testclient import TestClient
+
+    from mockserver.api.app import create_app
+    from mockserver.store.profile import profile_named
+
+    app = create_app(profile=profile_named("cloud", compaction_delay=3600.0))
+    with TestClient(app) as client:
+        base = "/api/v2/tenants/default_tenant/databases/default_database/collections"
+        cid = client.post(base, json={"name": "ccc"}).json()["id"]
+        client.post(f"{base}/{cid}/add", json={"ids": ["a"], "embeddings": [[1.0]]})
+        assert client.get(f"{base}/{cid}/indexing_status").json()["num_unindexed_ops"] == 1
+        assert client.post("/__mock/compact", json={"collection_id": cid}).json() == {"compacted": [cid]}
+        assert client.get(f"{base}/ccc").json()["version"] == 1
+        assert client.post("/__mock/compact", json={}).json() == {"compacted": []}
+        assert client.post("/__mock/compact", json={"bogus": 1}).status_code == 400

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..harness import Case
-from . import collections, configuration, messages, reads, robustness, schema, system, tenants, values, writes
+from . import collections, configuration, messages, reads, robustness, schema, search, system, tenants, values, writes
 
 ALL_CASES: list[Case] = [
     *system.CASES,
@@ -16,4 +16,5 @@ ALL_CASES: list[Case] = [
     *reads.CASES,
     *messages.CASES,
     *robustness.CASES,
+    *search.CASES,
 ]
