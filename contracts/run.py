@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any, Protocol
 
 from schemathesis.config import SchemathesisConfig
@@ -20,16 +20,23 @@ from schemathesis.hooks import HookContext
 from contracts import checks
 from contracts.drift import DriftList, load_drift
 from contracts.exampledb import example_database, replay_note
-from contracts.model import GENERATED_PHASES, Classified, Finding, Issue, OperationStats, RunOptions, RunResult
-from contracts.reproduce import MOCK_REPLAY_HINT, curl_command, sent_request
+from contracts.findings import (
+    case_phase,
+    check_name,
+    clip,
+    finding_from_failure,
+    group,
+    operation_id_of,
+    operation_stats,
+)
+from contracts.model import GENERATED_PHASES, Classified, Finding, RunOptions, RunResult
+from contracts.reproduce import MOCK_REPLAY_HINT
 from contracts.sandbox import RUN_MARKER, Guard, Sandbox, SandboxError, TargetUnreachable
 from contracts.scenarios import run_scenarios
 from contracts.target import Caller, Target, build_schema, deselected, open_target, selected_operations
 
-MAX_MESSAGE = 2000
 STATEFUL_STEPS = 10
 POSITIVE_CASE = "Invalid component: positive test case"
-RESPONSE_EXCERPT = 600
 
 
 class Progress(Protocol):
@@ -128,7 +135,7 @@ class Collector:
                 self.artifacts += 1
             return False
         finding = finding_from_failure(
-            failure, case, response, _check_name(failure), _case_phase(case), self.urls, self.headers
+            failure, case, response, check_name(failure), case_phase(case), self.urls, self.headers
         )
         classified = self.classify(finding)
         if classified.drift_id is None:
@@ -292,7 +299,7 @@ def _run_engine(
             finding = Finding(
                 operation_id=operation_id, method=method, path=path, check="error",
                 failure=type(event.value).__name__, title=f"Error while testing {event.label}",
-                message=_clip(str(event.value)), status_code=None,
+                message=clip(str(event.value)), status_code=None,
                 phase=event.phase.value if event.phase is not None else "-",
             )  # fmt: skip
             collector.add(collector.classify(finding))
@@ -300,7 +307,7 @@ def _run_engine(
             errors.append(f"schemathesis stopped: {type(event.exception).__name__}: {event.exception}")
         elif isinstance(event, events.EngineFinished):
             for failure in event.failures:
-                finding = finding_from_failure(failure, None, None, _check_name(failure), "after-run")
+                finding = finding_from_failure(failure, None, None, check_name(failure), "after-run")
                 collector.add(collector.classify(finding))
     return errors
 
@@ -318,7 +325,7 @@ def _absorb(event: events.ScenarioFinished, phase: str, collector: Collector) ->
     for case_id in recorder.interactions:  # requests sent, answered or not (a dropped connection counts)
         node = recorder.cases.get(case_id)
         if node is not None:
-            cases[_operation_id(node.value)] += 1
+            cases[operation_id_of(node.value)] += 1
     for case_id, check_nodes in recorder.checks.items():
         for check_node in check_nodes:
             info = check_node.failure_info
@@ -337,107 +344,3 @@ def _absorb(event: events.ScenarioFinished, phase: str, collector: Collector) ->
             if classified.counts_as_failure:
                 new[finding.operation_id] += 1
     return cases, new
-
-
-def finding_from_failure(
-    failure: Any,
-    case: Any,
-    response: Any,
-    check: str,
-    phase: str,
-    urls: tuple[str, str] = ("", ""),
-    headers: dict[str, str] | None = None,
-) -> Finding:
-    """A typed finding; `urls`: the base URL requests went to and the one a reproduction should use;
-    `headers`: the ones the user configured (token, --header), masked where they are secrets."""
-    operation_id = _operation_id(case) if case is not None else "-"
-    method = case.method.upper() if case is not None else ""
-    path = case.operation.path if case is not None else ""
-    request = None
-    if case is not None:
-        try:
-            request = sent_request(case, response, *urls, headers)
-        except Exception:  # noqa: BLE001 - a reproduction is a convenience; never fail a run on it
-            request = None
-    return Finding(
-        operation_id=operation_id,
-        method=method,
-        path=path,
-        check=check,
-        failure=type(failure).__name__,
-        title=str(getattr(failure, "title", type(failure).__name__)),
-        message=_clip(str(getattr(failure, "message", failure))),
-        status_code=getattr(response, "status_code", None),
-        phase=phase,
-        reproduction=curl_command(request) if request is not None else "",
-        response=_excerpt(response),
-        request=request,
-    )
-
-
-def _excerpt(response: Any) -> str:
-    content = getattr(response, "content", None)
-    if not content:
-        return ""
-    text = content.decode("utf-8", "replace") if isinstance(content, bytes) else str(content)
-    return text[:RESPONSE_EXCERPT]
-
-
-def _operation_id(case: Any) -> str:
-    return str(case.operation.definition.raw.get("operationId") or case.operation.label)
-
-
-def _check_name(failure: Any) -> str:
-    names = getattr(type(failure), "checks", ())
-    if names:
-        return str(names[0])
-    title = str(getattr(failure, "title", ""))
-    if "`" in title:
-        return title.split("`")[1]
-    return type(failure).__name__
-
-
-def _case_phase(case: Any) -> str:
-    meta = getattr(case, "meta", None)
-    if meta is None:
-        return "-"
-    name = meta.phase.name
-    return str(getattr(name, "value", name))
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
-
-
-def group(items: list[Classified]) -> tuple[Issue, ...]:
-    """One Issue per (finding key, drift id): first occurrence, count, phases; failures first."""
-    firsts: dict[tuple[Any, ...], Classified] = {}
-    counts: Counter[tuple[Any, ...]] = Counter()
-    phases: defaultdict[tuple[Any, ...], dict[str, None]] = defaultdict(dict)
-    for item in items:
-        key = (*item.finding.key, item.drift_id)
-        firsts.setdefault(key, item)
-        counts[key] += 1
-        phases[key][item.finding.phase] = None
-    issues = [Issue(firsts[key], counts[key], tuple(phases[key])) for key in firsts]
-    issues.sort(key=lambda i: (not i.first.counts_as_failure, i.first.drift_id or "", i.finding.operation_id))
-    return tuple(issues)
-
-
-def operation_stats(
-    operations: dict[str, tuple[str, str]], cases: Counter[str], issues: tuple[Issue, ...]
-) -> tuple[OperationStats, ...]:
-    new: Counter[str] = Counter()
-    drifted: Counter[str] = Counter()
-    for issue in issues:
-        if issue.first.counts_as_failure:
-            new[issue.finding.operation_id] += 1
-        else:
-            drifted[issue.finding.operation_id] += 1
-    known = dict(operations)
-    for issue in issues:
-        known.setdefault(issue.finding.operation_id, (issue.finding.method, issue.finding.path))
-    return tuple(
-        OperationStats(op_id, method, path, cases[op_id], new[op_id], drifted[op_id])
-        for op_id, (method, path) in known.items()
-    )
