@@ -106,3 +106,18 @@ def test_each_package_names_its_part(package: str) -> None:
     init = ROOT.joinpath(*package.split("."), "__init__.py")
     docstring = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
     assert docstring and ":" in docstring.splitlines()[0], f"{init} needs a one-line docstring naming its part"
+
+
+def test_the_server_starts_without_its_heavy_engines() -> None:
+    """`mockserver serve` builds its app without numpy, RE2, regex, sqlite3 or yaml (start-up time
+    and idle memory are benchmark targets); they load with the first request that needs them."""
+    code = (
+        "import sys\n"
+        "from mockserver.serve.standalone import Options, build\n"
+        "build(Options())\n"
+        "heavy = {'numpy', 're2', 'regex', 'sqlite3', 'yaml', 'schemathesis', 'chromadb'} & set(sys.modules)\n"
+        "print(sorted(heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", f"imported at start: {done.stdout.strip()}"

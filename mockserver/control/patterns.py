@@ -20,8 +20,6 @@ from collections.abc import Callable
 from functools import lru_cache, partial
 from typing import Any
 
-from mockserver.store.regex_engine import re2_program, re2_search
-
 PathMatcher = Callable[[str], bool]
 MAX_MEM = 1 << 20  # RE2's budget per pattern: paths are short
 
@@ -29,6 +27,8 @@ MAX_MEM = 1 << 20  # RE2's budget per pattern: paths are short
 @lru_cache(maxsize=64)
 def path_matcher(pattern: str) -> PathMatcher:
     """Compile a pattern once; raise ValueError on a bad regular expression."""
+    from mockserver.store.regex_engine import re2_program  # RE2 loads with the first pattern, not at start
+
     if pattern.startswith("re:"):
         try:
             return _whole(re2_program(pattern[3:], MAX_MEM))
@@ -45,6 +45,8 @@ def path_matcher(pattern: str) -> PathMatcher:
 
 
 def _whole(program: Any) -> PathMatcher:
+    from mockserver.store.regex_engine import re2_search
+
     return partial(re2_search, program, whole=True)
 
 

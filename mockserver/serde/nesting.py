@@ -10,10 +10,13 @@ few linear passes, without parsing (so also where Python's parsers would hit the
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 #: serde_json's `remaining_depth` at the start: the 128th nested array or object is refused
 RECURSION_LIMIT = 128
@@ -39,8 +42,10 @@ def too_deep(body: bytes) -> TooDeep | None:
     """The first array or object nested `RECURSION_LIMIT` deep (the body counting as 1), or None."""
     if body.count(b"[") + body.count(b"{") < RECURSION_LIMIT:
         return None  # cannot be that deep (the common case: two byte counts)
+    import numpy as np  # only for bodies with that many brackets: start-up stays free of numpy
+
     raw = np.frombuffer(body, dtype=np.uint8)
-    at = np.flatnonzero(_TOKENS[raw])  # where the brackets, quotes, backslashes and commas are
+    at = np.flatnonzero(_tokens()[raw])  # where the brackets, quotes, backslashes and commas are
     tokens = raw[at]
     quotes = tokens == ord('"')
     if b"\\" in body:
@@ -76,11 +81,19 @@ def too_deep(body: bytes) -> TooDeep | None:
     return TooDeep(offset, end, tuple(path), body.count(b"\n", 0, offset) + 1, offset - newline)
 
 
-_TOKENS = np.zeros(256, dtype=bool)
-_TOKENS[[ord(c) for c in '[]{}",\\']] = True
+@functools.cache
+def _tokens() -> np.ndarray:
+    """The bytes that matter to nesting: brackets, quotes, backslashes and commas."""
+    import numpy as np
+
+    tokens = np.zeros(256, dtype=bool)
+    tokens[[ord(c) for c in '[]{}",\\']] = True
+    return tokens
 
 
 def _escaped(tokens: np.ndarray, at: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     """Which tokens follow an odd run of backslashes right before them (escaped quotes)."""
     backslash = tokens == ord("\\")
     index = np.arange(tokens.size)
