@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from mockserver.api.app import create_app
 from mockserver.store.profile import profile_named
-from mockserver.store.quotas import DEFAULT_QUOTAS, QUOTA_TYPES, QuotaFileError, parse_quota_option
+from mockserver.store.quotas import DEFAULT_QUOTAS, QUOTA_TYPES, QuotaExceeded, QuotaFileError, parse_quota_option
 
 DB = "/api/v2/tenants/default_tenant/databases/default_database"
 KEY = {"x-chroma-token": "ck-test"}
@@ -50,9 +50,9 @@ def collection(client: httpx.Client, name: str = "docs") -> str:
 
 
 def test_the_message_is_clouds() -> None:
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(QuotaExceeded) as caught:
         DEFAULT_QUOTAS.check("num_records", "Add", 301)
-    assert str(getattr(caught.value, "message")) == (
+    assert caught.value.status == 422 and caught.value.message == (
         "Quota exceeded: 'Number of records' exceeded quota limit for action 'Add': "
         "current usage of 301 exceeds limit of 300"
     )
@@ -137,7 +137,9 @@ def test_base64_embeddings_count_their_floats() -> None:
 
 
 def test_reads_where_query_embeddings_and_search_payloads() -> None:
-    profile = small(num_where_predicates=1, where_document_value_length=3, num_query_embeddings=1, num_search_payloads=1)
+    profile = small(
+        num_where_predicates=1, where_document_value_length=3, num_query_embeddings=1, num_search_payloads=1
+    )
     with TestClient(create_app(profile=profile), headers=KEY) as client:
         cid = collection(client)
         where = {"$and": [{"a": 1}, {"b": {"$gt": 2}}]}
@@ -154,7 +156,9 @@ def test_reads_where_query_embeddings_and_search_payloads() -> None:
 def test_the_local_profile_has_no_quotas() -> None:
     with TestClient(create_app()) as client:
         cid = collection(client, "x" * 200)
-        answer = client.post(f"{DB}/collections/{cid}/add", json={"ids": [str(i) for i in range(400)], "embeddings": [[1.0]] * 400})
+        answer = client.post(
+            f"{DB}/collections/{cid}/add", json={"ids": [str(i) for i in range(400)], "embeddings": [[1.0]] * 400}
+        )
         assert answer.status_code == 201, answer.text
 
 
@@ -167,3 +171,19 @@ def test_quota_options_parse_and_refuse_unknown_names() -> None:
     with pytest.raises(QuotaFileError, match="non-negative integer"):
         DEFAULT_QUOTAS.replaced({"num_records": -1})
     assert DEFAULT_QUOTAS.limits["num_records"] == 300 and DEFAULT_QUOTAS.replaced({}).limits == DEFAULT_QUOTAS.limits
+
+
+def test_serve_options_set_the_quotas(tmp_path: Any) -> None:
+    from mockserver.serve.standalone import Options, SetupError, build
+
+    quota_file = tmp_path / "quotas.yaml"
+    quota_file.write_text("quotas:\n  num_records: 10\n  limit_value: 50\n")
+    stack = build(Options(profile="cloud", quota_file=str(quota_file), quotas=["num_records=20"]))
+    quotas = stack.app.store.profile.quotas
+    assert quotas is not None and quotas.limits["num_records"] == 20 and quotas.limits["limit_value"] == 50
+    assert any(note.startswith("quotas: Chroma Cloud's") for note in stack.notes)
+    assert build(Options(profile="cloud", no_quotas=True)).app.store.profile.quotas is None
+    with pytest.raises(SetupError, match="need --profile cloud"):
+        build(Options(quotas=["num_records=20"]))
+    with pytest.raises(SetupError, match="unknown quota 'nope'"):
+        build(Options(profile="cloud", quotas=["nope=1"]))
