@@ -208,7 +208,7 @@ class MockApp:
                 request = admitted
             quotas = self.store.profile.quotas
             if quotas is not None:  # the cloud profile: Chroma Cloud's quotas, before the handler
-                quota_checks.enforce(quotas, request)
+                quota_checks.enforce(quotas, request, self.store)
             operation_id = match.operation.operation_id
             if operation_id == "reset":  # no body, so a browser page could send it from anywhere
                 refuse_foreign_origin(scope, self.trusted_origins)

@@ -1,7 +1,9 @@
 """Quota checks: the cloud profile's quotas (mockserver.store.quotas) applied to one validated request, before its handler.
 
-As in Chroma's frontend, the quota enforcer sees the request's payload before the operation runs
-(so a quota error comes before a 404 of the collection), after body validation and auth. Which
+As in Chroma's frontend, the quota enforcer sees the request's payload before the operation runs,
+after body validation, auth and, for the operations on one collection, the path checks and the
+collection lookup (`authenticate_and_authorize_collection` comes first in `server.rs`): a request
+that would fail those is left to its handler's 400/404. Which
 usage each operation reports follows the open `QuotaPayload` builder calls of 1.5.9's
 `server.rs`: record writes their ids, documents, uris, embeddings and metadatas; reads their
 `where`, `where_document`, `limit`/`n_results` and query embeddings; names of new databases and
@@ -15,6 +17,8 @@ import binascii
 from typing import Any
 
 from mockserver.api.validate import ValidRequest
+from mockserver.errors import MockError
+from mockserver.store import Store
 from mockserver.store.quotas import Quotas
 
 #: operationId -> Chroma's `Action` text
@@ -34,12 +38,18 @@ ACTIONS = {
 _WRITES = ("collection_add", "collection_upsert", "collection_update")
 
 
-def enforce(quotas: Quotas, request: ValidRequest) -> None:
+def enforce(quotas: Quotas, request: ValidRequest, store: Store) -> None:
     """Raise QuotaExceeded (422) for the first quota the request goes over."""
     op_id = request.operation.operation_id
     action = ACTIONS.get(op_id)
     if action is None:
         return
+    if op_id not in ("create_database", "create_collection"):
+        try:  # the collection's path checks and lookup come first: their 400/404 are the handler's
+            with store.lock:
+                store.collections.by_uuid(request.params["database"], request.params["collection_id"])
+        except (MockError, KeyError):
+            return
     body: dict[str, Any] = request.body if isinstance(request.body, dict) else {}
     if op_id in ("create_database", "create_collection"):
         _bytes(quotas, "name_size_bytes", action, body.get("name"))

@@ -187,3 +187,11 @@ def test_serve_options_set_the_quotas(tmp_path: Any) -> None:
         build(Options(quotas=["num_records=20"]))
     with pytest.raises(SetupError, match="unknown quota 'nope'"):
         build(Options(profile="cloud", quotas=["nope=1"]))
+
+
+def test_path_errors_and_a_missing_collection_come_before_quotas(cloud: httpx.Client) -> None:
+    """Chroma checks the collection id and looks the collection up before its quota enforcer."""
+    body = {"ids": ["a", "b", "c"], "embeddings": [[1.0]] * 3}
+    missing = cloud.post(f"{DB}/collections/00000000-0000-4000-8000-000000000000/add", json=body)
+    assert missing.status_code == 404 and missing.json()["error"] == "NotFoundError"
+    assert cloud.post(f"{DB}/collections/not-a-uuid/add", json=body).status_code == 400
