@@ -129,7 +129,12 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--strict", action="store_true", help="ignore the known-drift list: every spec deviation fails (default: off)"
     )
-    run.add_argument("--drift", type=Path, help="known-drift file (default: contracts/drift/chroma-1.5.9.yaml)")
+    run.add_argument(
+        "--drift",
+        type=Path,
+        help="known-drift file, or a bundled one by name: chroma-1.5.9, chroma-cloud-1.5.9 (for Chroma Cloud-like "
+        "targets) (default: chroma-1.5.9; chroma-cloud-1.5.9 with --mock --profile cloud)",
+    )
     run.add_argument(
         "--allow-destructive",
         action="store_true",
@@ -146,7 +151,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("-q", "--quiet", action="store_true", help="no progress output (default: off)")
 
     drift = commands.add_parser("drift", help="list the known-drift entries")
-    drift.add_argument("--drift", type=Path, help="known-drift file (default: the bundled chroma-1.5.9.yaml)")
+    drift.add_argument(
+        "--drift", type=Path, help="known-drift file or bundled name, e.g. chroma-cloud-1.5.9 (default: chroma-1.5.9)"
+    )
     add_diff_parser(commands, _header)
     return root
 
@@ -189,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     options = options_from(args)
     try:
-        drift = load_drift(options.drift_file)
+        drift = load_drift(options.drift_file, options.profile if options.mock else "local")
     except (OSError, DriftFileError) as exc:
         print(f"contracts: cannot load the drift list: {exc}", file=sys.stderr)
         return EXIT_USAGE

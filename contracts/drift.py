@@ -13,6 +13,8 @@ import yaml
 from contracts.model import Classified, Finding
 
 DEFAULT_DRIFT_FILE = "chroma-1.5.9.yaml"
+#: The bundled drift file for a Chroma Cloud-like target (the mock's cloud profile's default).
+CLOUD_DRIFT_FILE = "chroma-cloud-1.5.9.yaml"
 ANY = "*"
 
 
@@ -89,9 +91,17 @@ def default_drift_path() -> Path:
     return Path(str(resources.files("contracts").joinpath("drift", DEFAULT_DRIFT_FILE)))
 
 
-def load_drift(path: str | Path | None = None) -> DriftList:
-    """Read a drift file (YAML); by default the one for Chroma 1.5.9 bundled with this package."""
-    source = Path(path) if path is not None else default_drift_path()
+def load_drift(path: str | Path | None = None, profile: str = "local") -> DriftList:
+    """Read a drift file (YAML): a path, or the name of a bundled one (`chroma-cloud-1.5.9`); by default
+    the bundled one for `profile` (local: chroma-1.5.9.yaml, cloud: chroma-cloud-1.5.9.yaml)."""
+    if path is None:
+        source = default_drift_path() if profile != "cloud" else default_drift_path().with_name(CLOUD_DRIFT_FILE)
+    else:
+        source = Path(path)
+        named = source.name if source.suffix in (".yaml", ".yml") else f"{source.name}.yaml"
+        bundled = default_drift_path().with_name(named)
+        if not source.exists() and source.parent == Path(".") and bundled.exists():
+            source = bundled
     return parse_drift(read_yaml(source, DriftFileError), str(source))
 
 

@@ -148,7 +148,7 @@ def run(options: RunOptions, app: Any | None = None, progress: Progress | None =
     """Run the contract tests described by `options` (against `app` in-process when given)."""
     progress = progress or NullProgress()
     started = time.monotonic()
-    drift = load_drift(options.drift_file)
+    drift = load_drift(options.drift_file, options.profile if options.mock else "local")
     target = open_target(options, app)
     sandbox = Sandbox.new()
     run_id = uuid.uuid4().hex

@@ -24,6 +24,8 @@ from contracts.reproduce import MOCK_REPLAY_URL, curl_command, sent_request
 JsonObject = dict[str, Any]
 MOCK_BASE_URL = "http://chroma-mock"
 TOKEN_HEADER = "x-chroma-token"
+#: The API key sent to an in-process cloud-profile mock when no --token is given.
+MOCK_API_KEY = "ck-contracts"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
@@ -70,15 +72,18 @@ def open_target(options: RunOptions, app: Any | None = None) -> Target:
     base_url = MOCK_BASE_URL if app is not None else str(options.url).rstrip("/")
     label = "in-process mock (mockserver.api.app)" if app is not None else base_url
     headers = list(options.headers)
-    if options.token:
-        headers.append((TOKEN_HEADER, options.token))
+    token = options.token
+    if token is None and app is not None and app.store.profile.api_key_required:
+        token = MOCK_API_KEY  # the cloud profile wants a key; any non-empty one will do
+    if token:
+        headers.append((TOKEN_HEADER, token))
     if options.spec_from_target:
         document, source = _fetch_spec(base_url, app, tuple(headers), options.request_timeout)
     else:
         path = options.spec if options.spec is not None else _default_spec_path()
         document, source = _read_spec(path), str(path)
     document = apply_links(document, load_links())
-    token_scheme = _token_scheme(document) if options.token else None
+    token_scheme = _token_scheme(document) if token else None
     return Target(label, base_url, app, document, source, tuple(headers), token_scheme)
 
 

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from mockserver.api import docs, memory, serialize
+from mockserver.api import docs, memory, quota_checks, serialize
+from mockserver.api.api_keys import AnyApiKey
 from mockserver.api.coalesce import Coalescer
 from mockserver.api.handlers import BATCH_HANDLERS, HANDLERS, Context, Reply, heartbeat_body
 from mockserver.api.hooks import RequestGuard, WriteLog
@@ -71,7 +72,8 @@ class MockApp:
         self.seed: Any = None
         self.admin = Admin(self)
         #: `--auth` tokens (a RequestGuard: mockserver.serve.auth), checked after validation; None: all open, as local Chroma.
-        self.auth: RequestGuard | None = None
+        #: The cloud profile asks for an API key even without --auth (mockserver.api.api_keys).
+        self.auth: RequestGuard | None = AnyApiKey() if self.store.profile.api_key_required else None
         #: Browser origins besides the server's own that may change state (admin writes, reset); `mockserver
         #: serve` sets its CORS policy here. None: same-origin pages and non-browser clients only.
         self.trusted_origins: OriginPolicy | None = None
@@ -204,6 +206,9 @@ class MockApp:
                 if isinstance(admitted, bytes):  # auth/identity: the token's identity
                     return 200, [_JSON], admitted
                 request = admitted
+            quotas = self.store.profile.quotas
+            if quotas is not None:  # the cloud profile: Chroma Cloud's quotas, before the handler
+                quota_checks.enforce(quotas, request, self.store)
             operation_id = match.operation.operation_id
             if operation_id == "reset":  # no body, so a browser page could send it from anywhere
                 refuse_foreign_origin(scope, self.trusted_origins)

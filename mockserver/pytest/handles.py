@@ -141,6 +141,13 @@ class LocalMock(ChromaMock):
         self.scopes = scopes
         self._snapshots: OrderedDict[tuple[object, ...], StoreSnapshot] = OrderedDict()
 
+    def client(self, **kwargs: Any) -> ClientAPI:
+        """A `chromadb.HttpClient` for this server; on the cloud profile it sends an API key (`ck-mock`), as
+        the profile requires one (`headers={"x-chroma-token": ...}` chooses another)."""
+        if self.app.store.profile.api_key_required:
+            kwargs["headers"] = {"x-chroma-token": "ck-mock", **(kwargs.get("headers") or {})}
+        return super().client(**kwargs)
+
     def _target(self) -> Target:
         from mockserver.intercept.clients import Target
 

@@ -14,11 +14,16 @@ import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from mockserver.pytest.handles import ChromaMock, LocalMock, RemoteChroma, SeedSource
+
+if TYPE_CHECKING:
+    from mockserver.store.profile import Profile
 
 __all__ = ["ChromaMock"]
 
@@ -52,7 +57,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="behaviour of the mock: local (`chroma run`, default) or cloud (Chroma Cloud: search, fork, ...)",
     )
     parser.addini("chroma_spec", "OpenAPI document the mock serves (relative to the ini file)", default="")
+    group.addoption(
+        "--chroma-quota",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="cloud profile: set one of Chroma Cloud's quotas, repeatable (default: the documented Cloud limits)",
+    )
     parser.addini("chroma_profile", "behaviour of the mock: local (default) or cloud", default="local")
+    parser.addini("chroma_quotas", "cloud profile: quotas as NAME=VALUE, one per line", type="linelist", default=[])
     parser.addini("chroma_host", "address the mock listens on", default="127.0.0.1")
     parser.addini(
         "chroma_intercept", "point every chromadb client of every test at chroma_mock", type="bool", default=False
@@ -91,6 +104,21 @@ def _profile(config: pytest.Config) -> str:
     return chosen
 
 
+def _with_quotas(config: pytest.Config, profile: str) -> Profile:
+    """The profile called `profile`, its quotas replaced by ini `chroma_quotas` and `--chroma-quota`."""
+    from mockserver.store.profile import profile_named
+    from mockserver.store.quotas import QuotaFileError, parse_quota_option
+
+    base = profile_named(profile)
+    texts = [*config.getini("chroma_quotas"), *(config.getoption("chroma_quota") or [])]
+    if not texts or base.quotas is None:
+        return base
+    try:
+        return replace(base, quotas=base.quotas.replaced(dict(parse_quota_option(t) for t in texts)))
+    except QuotaFileError as exc:
+        raise pytest.UsageError(f"chroma quotas: {exc}") from None
+
+
 def _spec_path(config: pytest.Config) -> Path | None:
     option = config.getoption("chroma_spec")
     if option:
@@ -117,7 +145,7 @@ def chroma_mock_session(pytestconfig: pytest.Config) -> Iterator[ChromaMock]:
     from mockserver.intercept.server_thread import MockServer
 
     host = pytestconfig.getoption("chroma_host") or str(pytestconfig.getini("chroma_host")) or "127.0.0.1"
-    app = create_app(_spec_path(pytestconfig), profile=_profile(pytestconfig))
+    app = create_app(_spec_path(pytestconfig), profile=_with_quotas(pytestconfig, _profile(pytestconfig)))
     scopes = ScopedApps(app)
     with MockServer(scopes, host=host) as server:
         yield LocalMock(app, server, scopes)
@@ -153,7 +181,7 @@ class _LazyProfiles(dict[str, ChromaMock]):
         from mockserver.intercept.server_thread import MockServer
 
         host = self.config.getoption("chroma_host") or str(self.config.getini("chroma_host")) or "127.0.0.1"
-        app = create_app(_spec_path(self.config), profile=profile)
+        app = create_app(_spec_path(self.config), profile=_with_quotas(self.config, profile))
         scopes = ScopedApps(app)
         server = self.stack.enter_context(MockServer(scopes, host=host))
         handle = self[profile] = LocalMock(app, server, scopes)

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from mockserver.api import serialize
+from mockserver.api.api_keys import NO_TOKEN, OpenOperations, token_of
 from mockserver.api.spec import Spec
 from mockserver.api.validate import ValidRequest
 from mockserver.errors import Forbidden, Unauthenticated
@@ -120,8 +121,7 @@ class Auth:
 
     def __init__(self, tokens: Mapping[str, Identity]) -> None:
         self.tokens = dict(tokens)
-        self._spec: Spec | None = None
-        self._open: frozenset[str] = frozenset()
+        self._open = OpenOperations()
 
     @classmethod
     def from_file(cls, path: str | Path) -> Auth:
@@ -132,7 +132,7 @@ class Auth:
     ) -> ValidRequest | bytes:
         """Raise 401/403; or the body to answer (auth/identity); or the request to go on with, lists narrowed."""
         operation = request.operation
-        if operation.operation_id in self._open_operations(spec):
+        if operation.operation_id in self._open.of(spec):
             return request
         identity = self.authenticate(headers)
         op_id = operation.operation_id
@@ -158,7 +158,7 @@ class Auth:
         return request
 
     def knows(self, headers: Iterable[tuple[bytes, bytes]]) -> bool:
-        token = _token(headers)
+        token = token_of(headers)
         return token is not None and token in self.tokens
 
     def require_admin(self, headers: Iterable[tuple[bytes, bytes]]) -> None:
@@ -173,11 +173,9 @@ class Auth:
             )
 
     def authenticate(self, headers: Iterable[tuple[bytes, bytes]]) -> Identity:
-        token = _token(headers)
+        token = token_of(headers)
         if token is None:
-            raise Unauthenticated(
-                "Unauthorized: no token. Send it as `x-chroma-token: <token>` or `Authorization: Bearer <token>`"
-            )
+            raise Unauthenticated(NO_TOKEN)
         identity = self.tokens.get(token)
         if identity is None:
             raise Unauthenticated("Unauthorized: unknown token")
@@ -198,20 +196,6 @@ class Auth:
                 f"of tenant [{owner[0]}], database [{owner[1]}]"
             )
 
-    def _open_operations(self, spec: Spec) -> frozenset[str]:
-        """Operations without a security requirement in the spec (recomputed when the spec is swapped)."""
-        if spec is not self._spec:
-            default = spec.document.get("security")
-            paths = spec.document.get("paths", {})
-            open_ops = set()
-            for op in spec.operations:
-                raw = paths.get(op.path, {}).get(op.method.lower(), {})
-                security = raw.get("security", default) if isinstance(raw, dict) else default
-                if not security:
-                    open_ops.add(op.operation_id)
-            self._spec, self._open = spec, frozenset(open_ops)
-        return self._open
-
 
 def _require_tenant(identity: Identity, tenant: str) -> None:
     if not identity.allows_tenant(tenant):
@@ -221,17 +205,3 @@ def _require_tenant(identity: Identity, tenant: str) -> None:
 def _require_database(identity: Identity, database: str) -> None:
     if not identity.allows_database(database):
         raise Forbidden(f"Permission denied. {identity.describe()} may not access database [{database}]")
-
-
-def _token(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
-    bearer = None
-    for name, value in headers:
-        if name == b"x-chroma-token":
-            token = value.decode("latin-1").strip()
-            if token:
-                return token
-        elif name == b"authorization":
-            scheme, _, rest = value.decode("latin-1").strip().partition(" ")
-            if scheme.lower() == "bearer" and rest.strip():
-                bearer = rest.strip()
-    return bearer

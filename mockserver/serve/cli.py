@@ -37,6 +37,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="cloud profile: seconds from a write to its compaction into the index (default 0.1; 0: at once)",
     )
     serve.add_argument(
+        "--quota",
+        action="append",
+        metavar="NAME=VALUE",
+        help="cloud profile: set one of Chroma Cloud's quotas, e.g. num_records=1000 (repeatable; see the README's "
+        "quota table) (default: the documented Cloud limits)",
+    )
+    serve.add_argument(
+        "--quotas",
+        metavar="FILE",
+        help="cloud profile: YAML/JSON mapping of quota name -> limit, applied before --quota (default: none)",
+    )
+    serve.add_argument(
+        "--no-quotas", action="store_true", help="cloud profile: check no quota at all (default: off, quotas checked)"
+    )
+    serve.add_argument(
         "--cors-origin",
         action="append",
         metavar="ORIGIN",
@@ -108,6 +123,9 @@ def serve(args: argparse.Namespace) -> int:
         allowed_hosts=args.allowed_host,
         profile=args.profile,
         compaction_delay=args.compaction_delay,
+        quotas=args.quota or [],
+        quota_file=args.quotas,
+        no_quotas=args.no_quotas,
     )
     try:
         stack = build(options)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -36,6 +36,7 @@ from mockserver.serve.auth import Auth, AuthFileError
 from mockserver.serve.hosts import HostCheck, HostPolicy
 from mockserver.serve.reload import Reloader
 from mockserver.store.profile import Profile, profile_named
+from mockserver.store.quotas import QuotaFileError, load_quota_file, parse_quota_option
 
 if TYPE_CHECKING:
     from mockserver.serve.persist import Persistence  # sqlite3 and numpy: imported only for --state-file
@@ -64,6 +65,9 @@ class Options:
     allowed_hosts: Sequence[str] | None = None  # --allowed-host
     profile: str = "local"  # "local" | "cloud" (mockserver.store.profile)
     compaction_delay: float | None = None  # cloud profile: None keeps the profile's default
+    quotas: Sequence[str] = ()  # cloud profile: --quota NAME=VALUE
+    quota_file: str | None = None  # cloud profile: --quotas FILE
+    no_quotas: bool = False  # cloud profile: --no-quotas
 
 
 @dataclass
@@ -101,6 +105,11 @@ def build(options: Options) -> Stack:
             'no admin token (tenant "*", every database) in the file: /__mock/ answers only health and openapi.json'
         )
         stack.notes.append(f"auth: {len(app.auth.tokens)} tokens from {options.auth_file}; {gate}")
+    elif app.store.profile.api_key_required:
+        stack.notes.append("API key: required (x-chroma-token); any non-empty key, as tenant default_tenant (--auth to map keys)")
+    if app.store.profile.is_cloud:
+        quotas = app.store.profile.quotas
+        stack.notes.append("quotas: off" if quotas is None else f"quotas: Chroma Cloud's ({len(quotas.limits)} limits; README, Quotas)")
     if options.state_file is not None:
         from mockserver.serve.persist import Persistence, StateFileError
 
@@ -133,8 +142,21 @@ def _profile(options: Options) -> Profile:
         raise SetupError("--compaction-delay must be 0 or more seconds")
     if options.compaction_delay is not None and options.profile != "cloud":
         raise SetupError("--compaction-delay needs --profile cloud (the local profile indexes every write at once)")
-    overrides = {} if options.compaction_delay is None else {"compaction_delay": options.compaction_delay}
-    return profile_named(options.profile, **overrides)
+    overrides: dict[str, Any] = {} if options.compaction_delay is None else {"compaction_delay": options.compaction_delay}
+    quota_options = bool(options.quotas or options.quota_file or options.no_quotas)
+    if quota_options and options.profile != "cloud":
+        raise SetupError("--quota, --quotas and --no-quotas need --profile cloud (the local profile has no quotas)")
+    profile = profile_named(options.profile, **overrides)
+    if options.no_quotas:
+        return replace(profile, quotas=None)
+    if profile.quotas is None or not quota_options:
+        return profile
+    try:
+        limits = load_quota_file(options.quota_file) if options.quota_file else {}
+        limits.update(parse_quota_option(text) for text in options.quotas)
+        return replace(profile, quotas=profile.quotas.replaced(limits))
+    except QuotaFileError as exc:
+        raise SetupError(str(exc)) from None
 
 
 def _seed(stack: Stack, seed_file: str) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from mockserver.store.quotas import DEFAULT_QUOTAS, Quotas
+
 PROFILE_NAMES = ("local", "cloud")
 
 
@@ -30,6 +32,10 @@ class Profile:
     bounded_wal_limit: int = 250
     #: `pre_flight_checks.max_batch_size`
     max_batch_size: int = 5461
+    #: every secured operation needs an API key (without `--auth`: any non-empty key, mockserver.api.api_keys)
+    api_key_required: bool = False
+    #: Chroma Cloud's quotas (mockserver.store.quotas): None, no quota is checked
+    quotas: Quotas | None = None
 
     @property
     def is_cloud(self) -> bool:
@@ -39,7 +45,16 @@ class Profile:
 LOCAL = Profile("local")
 #: 300: the "Maximum number of results returned" of Chroma Cloud's documented quotas (the code default
 #: of the open quota vocabulary is 100); 0.1 s: short enough that a test polling `version` waits little.
-CLOUD = Profile("cloud", search=True, sparse_vectors=True, result_cap=300, compaction_delay=0.1, max_batch_size=1000)
+CLOUD = Profile(
+    "cloud",
+    search=True,
+    sparse_vectors=True,
+    result_cap=300,
+    compaction_delay=0.1,
+    max_batch_size=1000,
+    api_key_required=True,
+    quotas=DEFAULT_QUOTAS,
+)
 
 
 def profile_named(name: str | Profile, **overrides: Any) -> Profile:

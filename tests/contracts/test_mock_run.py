@@ -80,6 +80,20 @@ def test_the_cloud_profile_passes_too() -> None:
     """`contracts run --mock --profile cloud`: search, fork and fork_count answer 200 there (and a
     fork to a taken name 409, listed with the other undocumented 409s)."""
     result = run(RunOptions(mock=True, profile="cloud", max_examples=3, seed=1))
-    assert result.passed, summary(result, load_drift())
+    assert result.passed, summary(result, load_drift(profile="cloud"))
     executed = {s.operation_id for s in result.operations if s.cases}
     assert {"collection_search", "fork_collection", "fork_count", "indexing_status"} <= executed
+    explained = {issue.first.drift_id for issue in result.known_drift}
+    assert "unimplemented-501" not in explained and "indexing-status-500" not in explained
+
+
+def test_the_cloud_drift_file_is_chosen_by_name_and_by_the_profile() -> None:
+    """`--drift chroma-cloud-1.5.9` names the bundled file; `--mock --profile cloud` picks it by default.
+    Search, fork, fork_count and indexing_status are not drift there; keys and quotas are."""
+    cloud = load_drift(Path("chroma-cloud-1.5.9"))
+    assert cloud.source == load_drift(profile="cloud").source != load_drift().source
+    ids = {entry.id for entry in cloud.entries}
+    assert {"api-key-401", "quota-exceeded-422", "any-api-key-accepted"} <= ids
+    assert not {"unimplemented-501", "indexing-status-500", "auth-not-enforced"} & ids
+    result = run(RunOptions(mock=True, profile="cloud", max_examples=2, seed=3, drift_file=Path("chroma-cloud-1.5.9")))
+    assert result.passed, summary(result, cloud)

@@ -420,7 +420,7 @@ def test_compact_endpoint_forces_compaction() -> None:
     from mockserver.store.profile import profile_named
 
     app = create_app(profile=profile_named("cloud", compaction_delay=3600.0))
-    with TestClient(app) as client:
+    with TestClient(app, headers={"x-chroma-token": "ck-test"}) as client:
         base = "/api/v2/tenants/default_tenant/databases/default_database/collections"
         cid = client.post(base, json={"name": "ccc"}).json()["id"]
         client.post(f"{base}/{cid}/add", json={"ids": ["a"], "embeddings": [[1.0]]})

@@ -19,6 +19,7 @@ import pytest
 
 from mockserver.api.app import create_app
 from mockserver.pytest.server_thread import MockServer
+from mockserver.store.profile import profile_named
 
 WHEEL_TESTS = Path(chromadb.__file__).parent / "test"
 HERE = Path(__file__).parent
@@ -35,9 +36,14 @@ PASSING = {
 
 
 def test_chroma_distributed_tests_pass_against_the_cloud_profile() -> None:
-    with MockServer(create_app(profile="cloud")) as server:
+    # Chroma's own test deployment runs the open no-op quota enforcer: quotas off (the indexing_status
+    # tests add 1000 records per write). Its clients send an API key through chromadb's settings.
+    with MockServer(create_app(profile=profile_named("cloud", quotas=None))) as server:
         env = {
             **os.environ,
+            "CHROMA_CLIENT_AUTH_PROVIDER": "chromadb.auth.token_authn.TokenAuthClientProvider",
+            "CHROMA_CLIENT_AUTH_CREDENTIALS": "ck-wheel-tests",
+            "CHROMA_AUTH_TOKEN_TRANSPORT_HEADER": "X-Chroma-Token",
             "CHROMA_CLUSTER_TEST_ONLY": "1",
             "CHROMA_SERVER_HOST": f"{server.host}:{server.port}",
             "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])),

@@ -15,6 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver.api.app import create_app
+from mockserver.store.profile import profile_named
 
 from .cases import reads
 from .cases.search import CASES
@@ -31,7 +32,9 @@ EXECUTED_CASES = [c for c in CASES if c.steps[-1].status == 501]
 
 @pytest.fixture(scope="module")
 def cloud_mock() -> Iterator[httpx.Client]:
-    with TestClient(create_app(profile="cloud")) as client:
+    # Quotas are Cloud's closed layer, not in `chroma run`: off here, so only validation is compared.
+    app = create_app(profile=profile_named("cloud", quotas=None))
+    with TestClient(app, headers={"x-chroma-token": "ck-parity"}) as client:
         yield cast(httpx.Client, client)
 
 

@@ -61,3 +61,25 @@ def test_unknown_profile_marker_is_a_usage_error(pytester: pytest.Pytester, run_
     result = run_pytest()
     assert result.ret != 0
     result.stdout.fnmatch_lines(["*chroma_profile marker: 'local' or 'cloud', not 'edge'*"])
+
+
+def test_quotas_from_ini_and_option(pytester: pytest.Pytester, run_pytest: RunPytest) -> None:
+    """ini `chroma_quotas` and `--chroma-quota` set the cloud profile's quotas (the option wins); the
+    client the handle gives sends an API key, and a write over the quota gets Cloud's error."""
+    pytester.makeini("[pytest]\nchroma_profile = cloud\nchroma_quotas =\n    num_records=1\n    limit_value=7\n")
+    pytester.makepyfile(
+        test_quota="""
+import pytest
+from chromadb.errors import ChromaError
+
+def test_quota(chroma_mock):
+    limits = chroma_mock.app.store.profile.quotas.limits
+    assert (limits["num_records"], limits["limit_value"]) == (2, 7)
+    collection = chroma_mock.client().create_collection("ccc")
+    with pytest.raises(ChromaError, match="'Number of records' exceeded quota limit for action 'Add'"):
+        collection.add(ids=["a", "b", "c"], embeddings=[[1.0]] * 3)
+    collection.add(ids=["a", "b"], embeddings=[[1.0]] * 2)
+"""
+    )
+    run_pytest("--chroma-quota", "num_records=2").assert_outcomes(passed=1)
+    run_pytest("--chroma-quota", "bogus=2").stdout.fnmatch_lines(["*unknown quota 'bogus'*"])

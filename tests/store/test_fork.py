@@ -76,7 +76,8 @@ def test_fork_of_a_large_collection_is_cheap() -> None:
 
 def test_fork_over_http_and_local_501() -> None:
     base = "/api/v2/tenants/default_tenant/databases/default_database/collections"
-    with TestClient(create_app(profile="cloud")) as cloud, TestClient(create_app()) as local:
+    key = {"x-chroma-token": "ck-test"}  # the cloud profile requires an API key; the local one ignores it
+    with TestClient(create_app(profile="cloud"), headers=key) as cloud, TestClient(create_app()) as local:
         for client in (cloud, local):
             cid = client.post(base, json={"name": "src"}).json()["id"]
             answer = client.post(f"{base}/{cid}/fork", json={"new_name": "dst"})

@@ -29,7 +29,12 @@ def server() -> Iterator[MockServer]:
 
 @pytest.fixture(scope="module")
 def golden(server: MockServer) -> Collection:
-    client = HttpClient(host=server.host, port=server.port, settings=Settings(anonymized_telemetry=False))
+    client = HttpClient(
+        host=server.host,
+        port=server.port,
+        headers={"x-chroma-token": "ck-test"},  # the cloud profile requires an API key
+        settings=Settings(anonymized_telemetry=False),
+    )
     schema = Schema().create_index(config=SparseVectorIndexConfig(), key="sp")
     collection = client.create_collection("golden", schema=schema)
     collection.add(
@@ -111,7 +116,9 @@ def test_rank_without_knn_returns_nothing_and_id_filter(golden: Collection) -> N
 
 def test_empty_searches_and_read_levels(golden: Collection, server: MockServer) -> None:
     url = f"{server.url}/api/v2/tenants/default_tenant/databases/default_database/collections/{golden.id}/search"
-    answer = httpx.post(url, json={"searches": []})
+    key = {"x-chroma-token": "ck-test"}
+    answer = httpx.post(url, json={"searches": []}, headers=key)
     assert answer.json() == {k: [] for k in ("ids", "documents", "embeddings", "metadatas", "scores", "select")}
     for level in ("index_and_wal", "index_only", "index_and_bounded_wal"):
-        assert httpx.post(url, json={"searches": [{}], "read_level": level}).json()["ids"] == [["a", "b", "c", "d", "e"]]
+        answer = httpx.post(url, json={"searches": [{}], "read_level": level}, headers=key)
+        assert answer.json()["ids"] == [["a", "b", "c", "d", "e"]]
