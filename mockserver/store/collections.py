@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from mockserver.errors import AlreadyExists, Internal, InvalidArgument, NotFound
+from mockserver.store import spann
 from mockserver.store.catalog import Catalog
 from mockserver.store.configuration import Configuration, configuration_for_update
 from mockserver.store.metadata import check_collection_metadata, refuse_unstorable
@@ -92,7 +93,10 @@ class Collection:
             "id": self.id,
             "name": self.name,
             "configuration_json": self.configuration.configuration_json(),
-            "schema": self.configuration.schema_json(self.metadata_types),
+            # a distributed deployment adds record metadata keys to the schema when it compacts them
+            "schema": self.configuration.schema_json(
+                self.metadata_types if self.wal is None else self.wal.index.metadata_types
+            ),
             "metadata": None if self.metadata is None else dict(self.metadata),
             "dimension": self.dimension,
             "tenant": self.tenant,
@@ -139,6 +143,8 @@ class Collections:
         check_collection_name(name)
         metadata = check_collection_metadata(metadata, "metadata", storing=False)
         config = reconcile(configuration, metadata, schema, sparse=self.profile.sparse_vectors)
+        if self.profile.spann_index:
+            config = spann.as_spann(config, configuration, schema)
         if self.catalog.find_database(tenant, database) is None:
             raise InvalidArgument(f"Database [{database}] does not exist")
         existing = self.by_name.get((tenant, database, name))
@@ -235,7 +241,10 @@ class Collections:
         metadata = collection.metadata
         if new_metadata is not None:
             metadata = check_collection_metadata(new_metadata, "new_metadata")
-        config = configuration_for_update(collection.configuration, new_configuration)
+        if collection.configuration.spann is not None:
+            config = spann.update(collection.configuration, new_configuration)
+        else:
+            config = configuration_for_update(collection.configuration, new_configuration)
         if new_name is not None and new_name != collection.name:
             key = (collection.tenant, collection.database, new_name)
             if key in self.by_name:
