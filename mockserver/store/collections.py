@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from mockserver.errors import AlreadyExists, Internal, InvalidArgument, NotFound
 from mockserver.store import spann
@@ -53,6 +53,8 @@ class Collection:
         self.shared_records = False
         #: cloud profile: the fork tree this collection belongs to (created on its first fork)
         self.lineage: Lineage | None = None
+        #: cloud profile: its attached function (mockserver.store.functions.AttachedFunction; forks have none)
+        self.attached_function: Any = None
 
     def shadow(self, **changes: Any) -> Collection:
         """A copy with `changes` (dataclass fields) and the same profile; no log, no lineage."""
@@ -114,6 +116,8 @@ class Collections:
         self.profile = profile
         self.by_id: dict[str, Collection] = {}
         self.by_name: dict[tuple[str, str, str], Collection] = {}
+        #: cloud profile: called after a collection's compaction (its attached function runs: store.functions)
+        self.on_compact: Callable[[Collections, Collection], None] | None = None
 
     def reset(self) -> None:
         self.by_id.clear()
@@ -122,6 +126,7 @@ class Collections:
     def copy(self, catalog: Catalog) -> Collections:
         """An independent copy over `catalog` (for store snapshots)."""
         other = Collections(catalog)
+        other.on_compact = self.on_compact
         for collection in self.by_id.values():
             twin = other.by_id[collection.id] = collection.copy()
             other.by_name[(twin.tenant, twin.database, twin.name)] = twin
@@ -212,8 +217,8 @@ class Collections:
                 from mockserver.store.compaction import Wal
 
                 collection.wal = Wal.for_collection(collection)
-            elif collection.wal.due(delay):
-                collection.wal.compact(delay)
+            elif collection.wal.due(delay) and collection.wal.compact(delay) and self.on_compact is not None:
+                self.on_compact(self, collection)
         return collection
 
     def list(self, tenant: str, database: str, limit: int | None, offset: int) -> list[Collection]:

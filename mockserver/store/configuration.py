@@ -61,6 +61,8 @@ class Configuration:
     defaults_vector: JsonObject | None = None
     #: cloud profile: the SPANN index config (`mockserver.store.spann`) that replaces `hnsw` in the views
     spann: JsonObject | None = None
+    #: cloud profile: the output collection of this attached function (`mockserver.store.functions`)
+    source_attached_function_id: str | None = None
 
     def configuration_json(self) -> JsonObject:
         h = self.hnsw
@@ -150,6 +152,8 @@ class Configuration:
             entry = schema["keys"].setdefault(key, {})
             for kind in kinds:
                 entry.setdefault(kind, copy.deepcopy(schema["defaults"][kind]))
+        if self.source_attached_function_id is not None:
+            schema["source_attached_function_id"] = self.source_attached_function_id
         return schema
 
     def inverted_index_enabled(self, key: str, kind: str) -> bool:

@@ -33,6 +33,7 @@ PASSING = {
     "distributed/test_sanity.py": 2,
     "property/test_fork.py": 1,
     "api/test_schema_e2e.py": 56,
+    "distributed/test_task_api.py": 15,
 }
 #: tests of those files that skip themselves in distributed mode (they are for SPANN-disabled
 #: deployments: Rust bindings or single-node integration runs)
