@@ -13,7 +13,10 @@ def test_spann_collections_round_trip() -> None:
     store = Store(profile_named("cloud"))
     store.create_collection(T, DB, "spanny", configuration={"spann": {"space": "ip", "search_nprobe": 16}})
     spann = {"space": "cosine", "source_key": "#document", "spann": {"write_nprobe": 8}}
-    schema = {"defaults": {}, "keys": {"#embedding": {"float_list": {"vector_index": {"enabled": True, "config": spann}}}}}
+    schema = {
+        "defaults": {},
+        "keys": {"#embedding": {"float_list": {"vector_index": {"enabled": True, "config": spann}}}},
+    }
     store.create_collection(T, DB, "driven", schema=schema)
     again = Store(profile_named("cloud"))
     load_seed(again, export_state(store))

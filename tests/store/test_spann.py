@@ -33,7 +33,11 @@ def test_default_collection_reports_spann() -> None:
 
 
 def test_hnsw_configuration_keeps_only_its_space() -> None:
-    body = cloud().create_collection(T, DB, "hnsw-config", configuration={"hnsw": {"space": "cosine", "ef_search": 7}}).body()
+    body = (
+        cloud()
+        .create_collection(T, DB, "hnsw-config", configuration={"hnsw": {"space": "cosine", "ef_search": 7}})
+        .body()
+    )
     assert body["configuration_json"]["hnsw"] is None
     assert body["configuration_json"]["spann"]["space"] == "cosine"
     assert body["configuration_json"]["spann"]["ef_search"] == 200
@@ -43,7 +47,9 @@ def test_hnsw_configuration_keeps_only_its_space() -> None:
 
 def test_spann_configuration_and_schema_are_merged_over_the_defaults() -> None:
     store = cloud()
-    body = store.create_collection(T, DB, "spann-config", configuration={"spann": {"space": "ip", "search_nprobe": 16}}).body()
+    body = store.create_collection(
+        T, DB, "spann-config", configuration={"spann": {"space": "ip", "search_nprobe": 16}}
+    ).body()
     assert body["configuration_json"]["spann"]["search_nprobe"] == 16
     assert body["configuration_json"]["spann"]["write_nprobe"] == 32
     schema = {
