@@ -149,7 +149,7 @@ class Collections:
         check_collection_name(name)
         metadata = check_collection_metadata(metadata, "metadata", storing=False)
         config = reconcile(configuration, metadata, schema, sparse=self.profile.sparse_vectors)
-        if self.profile.spann_index:
+        if self.profile.spann:
             config = spann.as_spann(config, configuration, schema)
         if self.catalog.find_database(tenant, database) is None:
             raise InvalidArgument(f"Database [{database}] does not exist")

@@ -22,8 +22,9 @@ class Profile:
     search: bool = False
     #: sparse vectors in record metadata and sparse vector indexes in a collection schema
     sparse_vectors: bool = False
-    #: dense vector indexes are SPANN (a distributed deployment's default KNN index), not HNSW
-    spann_index: bool = False
+    #: dense vector indexes are SPANN (a distributed deployment's default KNN index), not HNSW;
+    #: None: as the deployment (SPANN in the cloud profile, HNSW in the local one)
+    spann_index: bool | None = None
     #: search results silently capped at this many per payload (Cloud's "Number of results" quota)
     result_cap: int | None = None
     #: seconds from a write to its compaction into the index (None: no log, every write indexed at once)
@@ -37,19 +38,16 @@ class Profile:
     def is_cloud(self) -> bool:
         return self.name == "cloud"
 
+    @property
+    def spann(self) -> bool:
+        """Whether dense vector indexes are SPANN (`spann_index`, else the deployment's default)."""
+        return self.is_cloud if self.spann_index is None else self.spann_index
+
 
 LOCAL = Profile("local")
 #: 300: the "Maximum number of results returned" of Chroma Cloud's documented quotas (the code default
 #: of the open quota vocabulary is 100); 0.1 s: short enough that a test polling `version` waits little.
-CLOUD = Profile(
-    "cloud",
-    search=True,
-    sparse_vectors=True,
-    spann_index=True,
-    result_cap=300,
-    compaction_delay=0.1,
-    max_batch_size=1000,
-)
+CLOUD = Profile("cloud", search=True, sparse_vectors=True, result_cap=300, compaction_delay=0.1, max_batch_size=1000)
 
 
 def profile_named(name: str | Profile, **overrides: Any) -> Profile:

@@ -88,7 +88,8 @@ def test_record_counter_runs_after_each_compaction(store: Store) -> None:
 
 
 def test_http_cloud_and_local() -> None:
-    with TestClient(create_app(profile="cloud")) as cloud, TestClient(create_app()) as local:
+    key = {"x-chroma-token": "ck-test"}  # for a cloud profile that requires an API key
+    with TestClient(create_app(profile="cloud"), headers=key) as cloud, TestClient(create_app()) as local:
         for client in (cloud, local):
             made = client.post(f"/api/v2/tenants/{T}/databases/{DB}/collections", json={"name": "input"}).json()
             base = f"/api/v2/tenants/{T}/databases/{DB}/collections/{made['id']}"
