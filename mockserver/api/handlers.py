@@ -323,7 +323,13 @@ def _indexing_status(ctx: Context, req: ValidRequest) -> Reply:
 
 @handler("attach_function")
 def _attach(ctx: Context, req: ValidRequest) -> Reply:
-    _function_collection_id(req)  # the sysdb refuses before any collection lookup
+    _function_collection_id(ctx, req)  # the sysdb refuses before any collection lookup
+    if ctx.store.profile.is_cloud:
+        p, b = req.params, req.body
+        info, created = ctx.store.attach_function(
+            p["database"], p["collection_id"], b["name"], b["function_id"], b["output_collection"], b.get("params")
+        )
+        return Reply(200, {"attached_function": info, "created": created})
     raise Unimplemented(
         "Tonic error: code: 'Operation is not implemented or not supported', "
         'message: " Attached Function operations not yet implemented in SqliteSysDb"'
@@ -332,18 +338,29 @@ def _attach(ctx: Context, req: ValidRequest) -> Reply:
 
 @handler("get_attached_function")
 def _get_attached(ctx: Context, req: ValidRequest) -> Reply:
-    _function_collection_id(req)
+    _function_collection_id(ctx, req)
+    if ctx.store.profile.is_cloud:
+        p = req.params
+        found = ctx.store.get_attached_function(p["tenant"], p["database"], p["collection_id"], p["function_name"])
+        return Reply(200, {"attached_function": found})
     raise NotFound("Attached function not found")
 
 
 @handler("detach_function")
 def _detach(ctx: Context, req: ValidRequest) -> Reply:
-    _function_collection_id(req)
+    _function_collection_id(ctx, req)
+    if ctx.store.profile.is_cloud:
+        p = req.params
+        delete_output = bool((req.body or {}).get("delete_output", False))
+        ctx.store.detach_function(p["database"], p["collection_id"], p["name"], delete_output)
+        return Reply(200, {"success": True})
     raise Unimplemented("Tonic error: code: 'Operation is not implemented or not supported', message: \"Not implemented\"")
 
 
-def _function_collection_id(req: ValidRequest) -> None:
+def _function_collection_id(ctx: Context, req: ValidRequest) -> None:
     """The attached-function endpoints only check that the collection id is a UUID (400)."""
+    if "+" in req.params["database"] and ctx.store.profile.is_cloud:
+        raise InvalidArgument("multi-region databases do not support attached functions")
     if parse_uuid(req.params["collection_id"]) is None:
         raise InvalidArgument(
             "Client validation error: Invalid collection_id UUID format: "

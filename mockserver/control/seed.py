@@ -198,7 +198,12 @@ def export_state(store: Store, numpy_embeddings: bool = False) -> dict[str, Any]
                 "configuration": None
                 if driven_by is not None
                 else {
-                    "hnsw": asdict(c.configuration.hnsw),
+                    # cloud profile: a SPANN collection is created again from its SPANN configuration
+                    **(
+                        {"spann": c.configuration.configuration_json()["spann"]}
+                        if c.configuration.spann is not None
+                        else {"hnsw": asdict(c.configuration.hnsw)}
+                    ),
                     "embedding_function": copy.deepcopy(c.configuration.embedding_function),
                 },
                 "schema": driven_by if driven_by is not None else copy.deepcopy(c.configuration.user_schema),

@@ -63,6 +63,7 @@ class Store:
         self.lock = threading.RLock()
         self.catalog = Catalog()
         self.collections = Collections(self.catalog, profile)
+        self.collections.on_compact = _run_attached_function
 
     # system -------------------------------------------------------------------------------
     def reset(self) -> None:
@@ -248,7 +249,35 @@ class Store:
             chosen = list(self.collections.by_id.values())
             if collection_id is not None:
                 chosen = [c for c in chosen if c.id == collection_id]
-            return [c.id for c in chosen if c.wal is not None and c.wal.compact()]
+            done = [c for c in chosen if c.wal is not None and c.wal.compact()]
+            for collection in done:
+                _run_attached_function(self.collections, collection)
+            return [c.id for c in done]
+
+    # attached functions (cloud profile) ---------------------------------------------------
+    def attach_function(
+        self, database: str, collection_id: str, name: str, function: str, output: str, params: Any
+    ) -> tuple[dict[str, Any], bool]:
+        """`{"id", "name", "function_name"}` of the attached function, and whether it is new."""
+        from mockserver.store import functions
+
+        with self.lock:
+            fn, created = functions.attach(self.collections, database, collection_id, name, function, output, params)
+            return fn.info(), created
+
+    def get_attached_function(self, tenant: str, database: str, collection_id: str, name: str) -> dict[str, Any]:
+        from mockserver.store import functions
+
+        with self.lock:
+            fn = functions.get(self.collections, database, collection_id, name)
+            found = self.catalog.find_database(fn.tenant, fn.database)
+            return fn.body("" if found is None else found.id)
+
+    def detach_function(self, database: str, collection_id: str, name: str, delete_output: bool) -> None:
+        from mockserver.store import functions
+
+        with self.lock:
+            functions.detach(self.collections, database, collection_id, name, delete_output)
 
     def get(
         self,
@@ -314,6 +343,13 @@ class Store:
 
         with self.lock:
             return search(self.collections.by_uuid(database, collection_id), request, self.profile)
+
+
+def _run_attached_function(collections: Collections, collection: Collection) -> None:
+    if collection.attached_function is not None:
+        from mockserver.store import functions
+
+        functions.after_compaction(collections, collection)
 
 
 def _writable(collection: Collection) -> Collection:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from mockserver.errors import AlreadyExists, Internal, InvalidArgument, NotFound
+from mockserver.store import spann
 from mockserver.store.catalog import Catalog
 from mockserver.store.configuration import Configuration, configuration_for_update
 from mockserver.store.metadata import check_collection_metadata, refuse_unstorable
@@ -52,6 +54,8 @@ class Collection:
         self.shared_records = False
         #: cloud profile: the fork tree this collection belongs to (created on its first fork)
         self.lineage: Lineage | None = None
+        #: cloud profile: its attached function (mockserver.store.functions.AttachedFunction; forks have none)
+        self.attached_function: Any = None
 
     def shadow(self, **changes: Any) -> Collection:
         """A copy with `changes` (dataclass fields) and the same profile; no log, no lineage."""
@@ -92,7 +96,10 @@ class Collection:
             "id": self.id,
             "name": self.name,
             "configuration_json": self.configuration.configuration_json(),
-            "schema": self.configuration.schema_json(self.metadata_types),
+            # a distributed deployment adds record metadata keys to the schema when it compacts them
+            "schema": self.configuration.schema_json(
+                self.metadata_types if self.wal is None else self.wal.index.metadata_types
+            ),
             "metadata": None if self.metadata is None else dict(self.metadata),
             "dimension": self.dimension,
             "tenant": self.tenant,
@@ -110,6 +117,8 @@ class Collections:
         self.profile = profile
         self.by_id: dict[str, Collection] = {}
         self.by_name: dict[tuple[str, str, str], Collection] = {}
+        #: cloud profile: called after a collection's compaction (its attached function runs: store.functions)
+        self.on_compact: Callable[[Collections, Collection], None] | None = None
 
     def reset(self) -> None:
         self.by_id.clear()
@@ -118,6 +127,7 @@ class Collections:
     def copy(self, catalog: Catalog) -> Collections:
         """An independent copy over `catalog` (for store snapshots)."""
         other = Collections(catalog)
+        other.on_compact = self.on_compact
         for collection in self.by_id.values():
             twin = other.by_id[collection.id] = collection.copy()
             other.by_name[(twin.tenant, twin.database, twin.name)] = twin
@@ -139,6 +149,8 @@ class Collections:
         check_collection_name(name)
         metadata = check_collection_metadata(metadata, "metadata", storing=False)
         config = reconcile(configuration, metadata, schema, sparse=self.profile.sparse_vectors)
+        if self.profile.spann:
+            config = spann.as_spann(config, configuration, schema)
         if self.catalog.find_database(tenant, database) is None:
             raise InvalidArgument(f"Database [{database}] does not exist")
         existing = self.by_name.get((tenant, database, name))
@@ -206,8 +218,8 @@ class Collections:
                 from mockserver.store.compaction import Wal
 
                 collection.wal = Wal.for_collection(collection)
-            elif collection.wal.due(delay):
-                collection.wal.compact(delay)
+            elif collection.wal.due(delay) and collection.wal.compact(delay) and self.on_compact is not None:
+                self.on_compact(self, collection)
         return collection
 
     def list(self, tenant: str, database: str, limit: int | None, offset: int) -> list[Collection]:
@@ -235,7 +247,10 @@ class Collections:
         metadata = collection.metadata
         if new_metadata is not None:
             metadata = check_collection_metadata(new_metadata, "new_metadata")
-        config = configuration_for_update(collection.configuration, new_configuration)
+        if collection.configuration.spann is not None:
+            config = spann.update(collection.configuration, new_configuration)
+        else:
+            config = configuration_for_update(collection.configuration, new_configuration)
         if new_name is not None and new_name != collection.name:
             key = (collection.tenant, collection.database, new_name)
             if key in self.by_name:

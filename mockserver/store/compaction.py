@@ -55,7 +55,7 @@ class Wal:
     @classmethod
     def for_collection(cls, collection: Collection) -> Wal:
         """A log whose index is the collection as it is now (sharing its records until either is written)."""
-        index = collection.shadow(metadata_types={})
+        index = collection.shadow(metadata_types={key: list(kinds) for key, kinds in collection.metadata_types.items()})
         index.shared_records = collection.shared_records = True
         return cls(index)
 

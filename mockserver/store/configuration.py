@@ -59,9 +59,20 @@ class Configuration:
     #: is enabled, and the `defaults` vector index view (space, embedding function, hnsw)
     embedding_enabled: bool = True
     defaults_vector: JsonObject | None = None
+    #: cloud profile: the SPANN index config (`mockserver.store.spann`) that replaces `hnsw` in the views
+    spann: JsonObject | None = None
+    #: cloud profile: the output collection of this attached function (`mockserver.store.functions`)
+    source_attached_function_id: str | None = None
 
     def configuration_json(self) -> JsonObject:
         h = self.hnsw
+        if self.spann is not None:
+            spann = {**self.spann, "space": h.space}
+            return {
+                "hnsw": None,
+                "spann": {key: spann[key] for key in _SPANN_PUBLIC},
+                "embedding_function": copy.deepcopy(self.embedding_function),
+            }
         return {
             "hnsw": {
                 "space": h.space,
@@ -88,7 +99,10 @@ class Configuration:
                 config["embedding_function"] = copy.deepcopy(self.embedding_function)
             if source_key:
                 config["source_key"] = "#document"
-            config["hnsw"] = dict(hnsw)
+            if self.spann is not None:
+                config["spann"] = dict(self.spann)
+            else:
+                config["hnsw"] = dict(hnsw)
             return config
 
         schema: JsonObject = {
@@ -138,6 +152,8 @@ class Configuration:
             entry = schema["keys"].setdefault(key, {})
             for kind in kinds:
                 entry.setdefault(kind, copy.deepcopy(schema["defaults"][kind]))
+        if self.source_attached_function_id is not None:
+            schema["source_attached_function_id"] = self.source_attached_function_id
         return schema
 
     def inverted_index_enabled(self, key: str, kind: str) -> bool:
@@ -157,6 +173,12 @@ class Configuration:
             if isinstance(index, dict) and isinstance(index.get("enabled"), bool):
                 return bool(index["enabled"])
         return True
+
+#: `SpannConfiguration` (the `spann` of `configuration_json`, `mockserver.store.spann`), in its struct order
+_SPANN_PUBLIC = (
+    "search_nprobe", "write_nprobe", "space", "ef_construction", "ef_search", "max_neighbors",
+    "reassign_neighbor_count", "split_threshold", "merge_threshold",
+)  # fmt: skip
 
 #: The value types of a schema, and the inverted-index kinds a metadata value can add to `keys`.
 _VALUE_TYPES = ("string", "float_list", "sparse_vector", "int", "float", "bool")

@@ -48,7 +48,11 @@ def fork(collections: Collections, source: Collection, new_name: str, new_id: st
     forked.shared_records, forked.lineage = True, tree
     if source.wal is not None:
         source.wal.index.shared_records = True
-        index = source.wal.index.shadow(id=new_id, name=new_name)
+        index = source.wal.index.shadow(
+            id=new_id,
+            name=new_name,
+            metadata_types={key: list(kinds) for key, kinds in source.wal.index.metadata_types.items()},
+        )
         index.shared_records = True
         forked.wal = Wal(
             index, deque(source.wal.pending), source.wal.total_ops, source.wal.indexed_ops, source.wal.version

@@ -24,6 +24,9 @@ class Profile:
     search: bool = False
     #: sparse vectors in record metadata and sparse vector indexes in a collection schema
     sparse_vectors: bool = False
+    #: dense vector indexes are SPANN (a distributed deployment's default KNN index), not HNSW;
+    #: None: as the deployment (SPANN in the cloud profile, HNSW in the local one)
+    spann_index: bool | None = None
     #: search results silently capped at this many per payload (Cloud's "Number of results" quota)
     result_cap: int | None = None
     #: seconds from a write to its compaction into the index (None: no log, every write indexed at once)
@@ -40,6 +43,11 @@ class Profile:
     @property
     def is_cloud(self) -> bool:
         return self.name == "cloud"
+
+    @property
+    def spann(self) -> bool:
+        """Whether dense vector indexes are SPANN (`spann_index`, else the deployment's default)."""
+        return self.is_cloud if self.spann_index is None else self.spann_index
 
 
 LOCAL = Profile("local")

@@ -278,7 +278,11 @@ def schema_to_recreate(configuration: Configuration) -> JsonObject | None:
         return None
     schema = copy.deepcopy(configuration.user_schema)
     h = configuration.hnsw
-    embedding: JsonObject = {"space": h.space, "source_key": "#document", "hnsw": hnsw_view(h)}
+    embedding: JsonObject = {"space": h.space, "source_key": "#document"}
+    if configuration.spann is not None:
+        embedding["spann"] = dict(configuration.spann)
+    else:
+        embedding["hnsw"] = hnsw_view(h)
     if configuration.embedding_function is not None:
         embedding["embedding_function"] = copy.deepcopy(configuration.embedding_function)
     keys = schema.setdefault("keys", {})

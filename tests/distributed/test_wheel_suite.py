@@ -1,9 +1,10 @@
 """Chroma's own distributed-mode tests (chromadb 1.5.9 wheel) against the cloud profile.
 
 They run in a pytest subprocess with `CHROMA_CLUSTER_TEST_ONLY=1` and `CHROMA_SERVER_HOST` set to a
-cloud-profile mock served from this process (`wheel_shim.py` adapts them to pytest 9 and caps their
-60 s sleeps). The files listed here pass in full; the README's "Cloud profile" section lists the
-others with the reasons they cannot pass yet.
+cloud-profile mock served from this process (`wheel_shim.py` adapts them to pytest 9, caps their
+60 s sleeps and makes chromadb's default embedding function compute offline). The files listed here
+pass in full; the README's "Cloud profile" section lists the others with the reasons they cannot
+pass yet.
 """
 
 from __future__ import annotations
@@ -32,7 +33,12 @@ PASSING = {
     "api/test_indexing_status.py": 8,
     "distributed/test_sanity.py": 2,
     "property/test_fork.py": 1,
+    "api/test_schema_e2e.py": 56,
+    "distributed/test_task_api.py": 15,
 }
+#: tests of those files that skip themselves in distributed mode (they are for SPANN-disabled
+#: deployments: Rust bindings or single-node integration runs)
+SKIPPED = {"api/test_schema_e2e.py": 2}
 
 
 def test_chroma_distributed_tests_pass_against_the_cloud_profile() -> None:
@@ -63,4 +69,5 @@ def test_chroma_distributed_tests_pass_against_the_cloud_profile() -> None:
         server.raise_errors()
     summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr
     counts = {kind: int(n) for n, kind in re.findall(r"(\d+) (passed|failed|errors?|skipped)", summary)}
-    assert counts == {"passed": sum(PASSING.values())}, run.stdout[-6000:] + run.stderr[-2000:]
+    expected = {"passed": sum(PASSING.values()), "skipped": sum(SKIPPED.values())}
+    assert counts == expected, run.stdout[-6000:] + run.stderr[-2000:]

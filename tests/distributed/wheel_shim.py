@@ -9,6 +9,15 @@ from __future__ import annotations
 import pytest
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The default embedding function computes offline (the ONNX model cannot be downloaded in CI)."""
+    from mockserver.intercept.embedding import offline_embeddings
+
+    context = offline_embeddings()
+    context.__enter__()
+    config.add_cleanup(lambda: context.__exit__(None, None, None))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_itemcollected(item: pytest.Item) -> None:
     if not hasattr(item, "_nodeid"):

@@ -32,8 +32,9 @@ EXECUTED_CASES = [c for c in CASES if c.steps[-1].status == 501]
 
 @pytest.fixture(scope="module")
 def cloud_mock() -> Iterator[httpx.Client]:
-    # Quotas are Cloud's closed layer, not in `chroma run`: off here, so only validation is compared.
-    app = create_app(profile=profile_named("cloud", quotas=None))
+    # Quotas are Cloud's closed layer, not in `chroma run`: off here, so only validation is compared; the
+    # collection views differ by design (SPANN, not HNSW: tests/store/test_spann.py), the checks do not.
+    app = create_app(profile=profile_named("cloud", quotas=None, spann_index=False))
     with TestClient(app, headers={"x-chroma-token": "ck-parity"}) as client:
         yield cast(httpx.Client, client)
 
