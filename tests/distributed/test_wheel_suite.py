@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import chromadb
-import pytest
 
 from mockserver.api.app import create_app
 from mockserver.pytest.server_thread import MockServer
