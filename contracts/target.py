@@ -73,7 +73,8 @@ def open_target(options: RunOptions, app: Any | None = None) -> Target:
     label = "in-process mock (mockserver.api.app)" if app is not None else base_url
     headers = list(options.headers)
     token = options.token
-    if token is None and app is not None and app.store.profile.api_key_required:
+    profile = getattr(getattr(app, "store", None), "profile", None)  # an app may be wrapped (tests, middleware)
+    if token is None and profile is not None and profile.api_key_required:
         token = MOCK_API_KEY  # the cloud profile wants a key; any non-empty one will do
     if token:
         headers.append((TOKEN_HEADER, token))
