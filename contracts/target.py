@@ -20,6 +20,7 @@ from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from contracts.model import RunOptions, SentRequest
 from contracts.reproduce import MOCK_REPLAY_URL, curl_command, sent_request
+from mockserver.api.spec import read_document
 
 JsonObject = dict[str, Any]
 MOCK_BASE_URL = "http://chroma-mock"
@@ -95,10 +96,10 @@ def _default_spec_path() -> Path:
 
 
 def _read_spec(path: Path) -> JsonObject:
+    """The spec through mockserver's loader: parsed once per content, then read from its JSON cache."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except OSError as exc:
+        data = read_document(path.read_bytes())
+    except (OSError, ValueError) as exc:
         raise TargetError(f"cannot read the spec {path}: {exc}") from None
     if not isinstance(data, dict) or "paths" not in data:
         raise TargetError(f"{path} is not an OpenAPI document (no `paths`)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -24,6 +25,8 @@ from mockserver.serde.enums import enum_syntax_error, unit_variants_as_strings
 from mockserver.serde.messages import parse_error, serde_error
 from mockserver.serde.numbers import json_float, json_int, needs_serde
 
+#: A body whose first token is `[` (matched in place: `bytes.lstrip` would copy every body).
+_ARRAY_BODY = re.compile(rb"[ \t\r\n]*\[")
 #: Above this size a 422 keeps JSON Schema's words: serde's are worked out by a pure-Python walker.
 SERDE_WORDS_MAX_BYTES = 256 * 1024
 MAX_BODY_BYTES = 40 * 1024 * 1024
@@ -240,7 +243,7 @@ class Validator:
             raise PayloadTooLarge("Failed to buffer the request body: length limit exceeded")
         validator = self._body_validator(operation.operation_id)
         sequence_form = SEQUENCE_FORMS.get(operation.operation_id)
-        if body.lstrip(b" \t\r\n")[:1] == b"[" and sequence_form is None and not validator.is_valid([]):
+        if _ARRAY_BODY.match(body) and sequence_form is None and not validator.is_valid([]):
             # serde fails on the `[` of a struct it cannot read from a sequence, before the rest
             struct = str(operation.body_schema.get("$ref", "")).rsplit("/", 1)[-1] or "payload"
             raise Unprocessable(
