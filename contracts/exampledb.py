@@ -59,12 +59,17 @@ def example_database(directory: Path | None) -> Iterator[ReplayCounter | None]:
 
     The database reaches schemathesis through Hypothesis' default settings (schemathesis builds each
     test's settings on top of them), so the previous profile and home directory are restored afterwards.
+    The run's profile is never derandomized: under `CI=true` Hypothesis loads its `ci` profile
+    (derandomize=True, database=None), which would refuse a database and replace the run's fresh seed
+    by one fixed per test, so every CI run would fuzz the same cases.
     """
     previous_home = storage_directory(intent_to_write=False).home_directory
     previous_profile = settings.get_current_profile_name()
     set_hypothesis_home_dir(directory or default_hypothesis_db())
     counter = ReplayCounter(directory / "examples") if directory is not None else None
-    settings.register_profile(PROFILE, parent=settings.get_profile(previous_profile), database=counter)
+    settings.register_profile(
+        PROFILE, parent=settings.get_profile(previous_profile), database=counter, derandomize=False
+    )
     settings.load_profile(PROFILE)
     try:
         yield counter

@@ -61,7 +61,7 @@ def _draw(operation: Any, mode: GenerationMode, max_examples: int, seed_value: i
         return drawn
 
     @seed(seed_value)
-    @settings(max_examples=max_examples, database=None, deadline=None, phases=[Phase.generate],
+    @settings(max_examples=max_examples, database=None, deadline=None, derandomize=False, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck))  # fmt: skip
     @given(operation.as_strategy(generation_mode=mode))
     def collect(case: Any) -> None:

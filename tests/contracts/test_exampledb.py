@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,16 @@ from contracts.cli import options_from, parser
 from contracts.model import RunOptions, RunResult, default_hypothesis_db
 from contracts.run import run
 from mockserver.api.app import create_app
+
+
+@pytest.fixture(params=["default", "ci"])
+def hypothesis_profile(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Each test runs under Hypothesis' own profile and under the `ci` one it loads when `CI` is set (as in
+    a user's CI and ours): derandomize=True and database=None there must not reach the run."""
+    previous = settings.get_current_profile_name()
+    settings.load_profile(request.param)
+    yield request.param
+    settings.load_profile(previous)
 
 
 def _run(tmp_path: Path, database: Path | None, seed: int) -> RunResult:
@@ -25,7 +36,7 @@ def _run(tmp_path: Path, database: Path | None, seed: int) -> RunResult:
 
 
 def test_failures_are_stored_outside_the_cwd_and_a_replay_is_reported(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hypothesis_profile: str
 ) -> None:
     work, database = tmp_path / "work", tmp_path / "db"
     work.mkdir()
@@ -42,7 +53,7 @@ def test_failures_are_stored_outside_the_cwd_and_a_replay_is_reported(
     assert settings.get_current_profile_name() == profile, "Hypothesis' settings are restored"
 
 
-def test_none_keeps_no_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_none_keeps_no_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hypothesis_profile: str) -> None:
     monkeypatch.chdir(tmp_path)
     for seed in (1, 2):
         result = _run(tmp_path, None, seed)
