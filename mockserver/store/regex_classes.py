@@ -1,4 +1,4 @@
-"""Store: character classes for `rust_regex`: Unicode properties, bracket parsing and set algebra.
+"""Store: character classes for `rust_regex`: Unicode properties and bracket parsing (the set algebra is in `regex_ranges`).
 
 Simple classes (a union of literals, ranges and positive properties) are emitted as a `regex` set.
 Anything with negation, nesting or `&&`/`--`/`~~` is computed here as explicit code point ranges
@@ -10,9 +10,23 @@ detected (Chroma reports it as "Byte pattern is not allowed").
 from __future__ import annotations
 
 import functools
-from typing import Any
 
 import regex  # type: ignore[import-untyped]
+
+from mockserver.store.regex_ranges import (
+    Node,
+    evaluate,
+    flat_class,
+    is_simple,
+    is_single,
+    leaf_ranges,
+    lit,
+    member_text,
+    merge_ranges,
+    negate_ranges,
+    nfa_cost,
+    node_height,
+)
 
 FOLD, MULTILINE, SINGLE_LINE, SWAP_GREED, UNICODE, VERBOSE, CRLF = (1, 2, 4, 8, 16, 32, 64)
 _WHITE = set("\t\n\x0b\x0c\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | {chr(c) for c in range(0x2000, 0x200B)}
@@ -35,12 +49,6 @@ class RegexSyntaxError(Exception):
     def __init__(self, kind: str, span: tuple[int, int], aux: tuple[int, int] | None = None) -> None:
         super().__init__(kind)
         self.kind, self.span, self.aux = kind, span, aux
-
-
-def lit(c: str) -> str:
-    if c.isascii() and (c.isalnum() or c == "_"):
-        return c
-    return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
 
 
 def _norm(name: str) -> str:
@@ -148,26 +156,26 @@ class ClassParser(Cursor):
         """`[...]`: simple unions are emitted as a set; anything else is computed as code point ranges."""
         start = self.i
         node = self.class_set(start)
-        self.class_height = _height(node)
+        self.class_height = node_height(node)
         if not self.flags & UNICODE:
             if node[1]:
                 self.hir("pattern can match invalid UTF-8", (start, self.i))
-            elif not (_single(node) and not self.flags & FOLD):
+            elif not (is_single(node) and not self.flags & FOLD):
                 self.byte_pattern = True
-        if _simple(node) and not self.re2:
+        if is_simple(node) and not self.re2:
             items = node[2][0][2]
-            body = "[" + "".join(_member(item) for item in items) + "]"
-            plain = _merge([r for i in items if i[0] == "ranges" for r in i[2]])
-            cost = sum(int(i[2][1]) for i in items if i[0] == "leaf") + (_cost(plain) if plain else 0)
+            body = "[" + "".join(member_text(item) for item in items) + "]"
+            plain = merge_ranges([r for i in items if i[0] == "ranges" for r in i[2]])
+            cost = sum(int(i[2][1]) for i in items if i[0] == "leaf") + (nfa_cost(plain) if plain else 0)
             return ("(?i-f:" + body + ")" if self.flags & FOLD else body), cost
         if self.hir_error is not None:
             return "", 0
-        ranges = _evaluate(node, bool(self.flags & FOLD))
+        ranges = evaluate(node, bool(self.flags & FOLD))
         if not ranges:
             self.byte_pattern = True
-        return _flat(ranges), _cost(ranges)
+        return flat_class(ranges), nfa_cost(ranges)
 
-    def class_set(self, start: int, depth: int = 1) -> _Node:
+    def class_set(self, start: int, depth: int = 1) -> Node:
         """Parse one bracketed class into ("bracket", negated, items-or-op)."""
         unclosed = "unclosed character class"
         if depth > NEST_LIMIT:  # regex-syntax's nest limit; also keeps this recursion shallow
@@ -179,7 +187,7 @@ class ClassParser(Cursor):
         negated = self.char() == "^"
         if negated and not self.bump_space():
             raise RegexSyntaxError(unclosed, (start, self.i))
-        items: list[_Node] = []
+        items: list[Node] = []
         union_at = expr_at = self.i  # where the current union / set operation starts
         while self.char() == "-":
             items.append(("ranges", False, [(45, 45)]))
@@ -190,7 +198,7 @@ class ClassParser(Cursor):
             if not self.bump_space():
                 raise RegexSyntaxError(unclosed, (start, self.i))
         open_span = (start, self.i)
-        expr: _Node | None = None
+        expr: Node | None = None
         op = ""
         while True:
             self.space()
@@ -205,7 +213,7 @@ class ClassParser(Cursor):
                 ascii_class = self.ascii_class()
                 items.append(ascii_class if ascii_class is not None else self.class_set(self.i, depth + 1))
             elif c + nxt in ("&&", "--", "~~"):
-                union: _Node = ("union", False, items)
+                union: Node = ("union", False, items)
                 self._note_union(union, (union_at, self.i))
                 expr = union if expr is None else self._note_op(("op", op, [expr, union]), (expr_at, self.i))
                 self.i += 2
@@ -214,28 +222,28 @@ class ClassParser(Cursor):
                 items.append(self.class_range(open_span))
         union = ("union", False, items)
         self._note_union(union, (union_at, end))
-        body: _Node = union if expr is None else self._note_op(("op", op, [expr, union]), (expr_at, end))
-        bracket: _Node = ("bracket", negated, [body])
-        self.note_node(_height(bracket), (start, self.i))
+        body: Node = union if expr is None else self._note_op(("op", op, [expr, union]), (expr_at, end))
+        bracket: Node = ("bracket", negated, [body])
+        self.note_node(node_height(bracket), (start, self.i))
         return bracket
 
-    def _note_union(self, union: _Node, span: tuple[int, int]) -> None:
+    def _note_union(self, union: Node, span: tuple[int, int]) -> None:
         if len(union[2]) > 1:
-            self.note_node(_height(union), span)
+            self.note_node(node_height(union), span)
 
-    def _note_op(self, op: _Node, span: tuple[int, int]) -> _Node:
-        self.note_node(_height(op), span)
+    def _note_op(self, op: Node, span: tuple[int, int]) -> Node:
+        self.note_node(node_height(op), span)
         return op
 
-    def ascii_class(self) -> _Node | None:
+    def ascii_class(self) -> Node | None:
         m = regex.match(r"\[:(\^?)([a-z]+):\]", self.p[self.i :])
         if m is None or m.group(2) not in _ASCII_CLASSES:
             return None
         self.i += m.end()
         ranges = leaf_ranges("[" + _ASCII_CLASSES[m.group(2)] + "]")
-        return ("ranges", False, _negate(list(ranges)) if m.group(1) else list(ranges))
+        return ("ranges", False, negate_ranges(list(ranges)) if m.group(1) else list(ranges))
 
-    def class_item(self) -> tuple[_Node, str | None, tuple[int, int]]:
+    def class_item(self) -> tuple[Node, str | None, tuple[int, int]]:
         """One class member: (node, the char if a literal, span)."""
         start = self.i
         if self.char() != "\\":
@@ -254,7 +262,7 @@ class ClassParser(Cursor):
         c = self._char_of((start, self.i))
         return ("ranges", False, [(ord(c), ord(c))]), c, (start, self.i)
 
-    def class_range(self, open_span: tuple[int, int]) -> _Node:
+    def class_range(self, open_span: tuple[int, int]) -> Node:
         first, lo, span1 = self.class_item()
         self.space()
         if self.eof():
@@ -340,160 +348,4 @@ class ClassParser(Cursor):
         text = ("\\P{" if negated else "\\p{") + body + "}"
         if negated and body == "any":
             self.byte_pattern = True
-        return text, (_cost(list(leaf_ranges("[\\p{" + body + "}]"))) if self.hir_error is None else 0)
-
-
-# ---- class algebra over code point ranges ------------------------------------------------------
-# A class node is (kind, negated-or-op, children): "bracket" (negated, [body]), "union" (-, items),
-# "op" (operator, [lhs, rhs]), "ranges" (-, [(lo, hi), ...]), "leaf" (negated, [property text]).
-_Node = tuple[str, Any, list[Any]]
-_MAX = 0x10FFFF
-
-
-def _height(root: _Node) -> int:
-    """A class node's height in regex-syntax's AST: brackets, unions of 2+ items and set operations
-    count (iterative: classes may nest 250 deep)."""
-    heights: dict[int, int] = {}
-    stack: list[tuple[_Node, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        kind = node[0]
-        children = node[2] if kind in ("bracket", "op", "union") else []
-        if not done:
-            stack.append((node, True))
-            stack.extend((child, False) for child in children)
-            continue
-        inner = max((heights[id(child)] for child in children), default=0)
-        counts = kind in ("bracket", "op") or (kind == "union" and len(children) > 1)
-        heights[id(node)] = inner + counts
-    return heights[id(root)]
-
-
-def _simple(node: _Node) -> bool:
-    """A non-negated bracket over a plain union of ranges and positive properties."""
-    body = node[2][0]
-    return (
-        not node[1]
-        and body[0] == "union"
-        and bool(body[2])
-        and all(item[0] == "ranges" or (item[0] == "leaf" and not item[1]) for item in body[2])
-    )
-
-
-def _single(node: _Node) -> bool:
-    body = node[2][0]
-    return (
-        body[0] == "union"
-        and len(body[2]) == 1
-        and body[2][0][0] == "ranges"
-        and body[2][0][2] == [(body[2][0][2][0][0],) * 2]
-    )
-
-
-def _member(item: _Node) -> str:
-    if item[0] == "leaf":
-        text = str(item[2][0])
-        return text[1:-1] if text.startswith("[") else text
-    return "".join(lit(chr(lo)) + ("" if lo == hi else "-" + lit(chr(hi))) for lo, hi in item[2])
-
-
-def _cost(ranges: list[tuple[int, int]]) -> int:
-    """A rough size of a class in Rust's compiled NFA (calibrated on the oracle: [a-z] 72, [ac] 80)."""
-    if ranges and ranges[-1][1] > 0xFFFF:
-        return 1000
-    return 64 + sum(8 if hi < 0x80 else 55 for _, hi in ranges)
-
-
-def class_cost(ranges: list[tuple[int, int]]) -> int:
-    """`_cost` of a class given by possibly overlapping or adjacent ranges."""
-    return _cost(_merge(ranges))
-
-
-def _evaluate(node: _Node, fold: bool) -> list[tuple[int, int]]:
-    kind = node[0]
-    if kind == "ranges":
-        return _merge(node[2])
-    if kind == "leaf":
-        ranges = list(leaf_ranges("[" + _member(("leaf", False, node[2])) + "]"))
-        return _negate(ranges) if node[1] else ranges
-    if kind == "union":
-        return _merge([r for item in node[2] for r in _evaluate(item, fold)])
-    if kind == "op":
-        lhs, rhs = (_evaluate(n, fold) for n in node[2])
-        if fold:
-            lhs, rhs = _fold(lhs), _fold(rhs)
-        if node[1] == "&&":
-            return _negate(_merge(_negate(lhs) + _negate(rhs)))
-        if node[1] == "--":
-            return _negate(_merge(_negate(lhs) + rhs))
-        return _merge(_negate(_merge(_negate(lhs) + rhs)) + _negate(_merge(_negate(rhs) + lhs)))
-    ranges = _evaluate(node[2][0], fold)
-    if fold:
-        ranges = _fold(ranges)
-    return _negate(ranges) if node[1] else ranges
-
-
-def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for lo, hi in sorted(ranges):
-        if out and lo <= out[-1][1] + 1:
-            out[-1] = (out[-1][0], max(out[-1][1], hi))
-        else:
-            out.append((lo, hi))
-    return out
-
-
-def _negate(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Complement within Unicode scalar values (surrogates are never members)."""
-    out, nxt = [], 0
-    for lo, hi in _merge(ranges + [(0xD800, 0xDFFF)]):
-        if lo > nxt:
-            out.append((nxt, lo - 1))
-        nxt = hi + 1
-    if nxt <= _MAX:
-        out.append((nxt, _MAX))
-    return out
-
-
-def as_ranges(text: str) -> str:
-    """One-character class text of the `regex` module (`\\p{Nd}`, `[^...]`) as explicit code point ranges."""
-    return _flat(list(leaf_ranges(text if text.startswith("[") else "[" + text + "]")))
-
-
-def _flat(ranges: list[tuple[int, int]]) -> str:
-    if not ranges:
-        return "[^\\u0000-\\U0010ffff]"
-    return "[" + _member(("ranges", False, ranges)) + "]"
-
-
-_ALL_SCALARS: list[str] = []
-
-
-def _runs(pattern: str) -> tuple[tuple[int, int], ...]:
-    """Code point ranges of the characters `pattern` (one character class) matches."""
-    if not _ALL_SCALARS:
-        _ALL_SCALARS.append("".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF))
-    out: list[tuple[int, int]] = []
-    for m in regex.finditer("(?V1)(?:" + pattern + ")+", _ALL_SCALARS[0]):
-        lo, hi = m.start(), m.end() - 1
-        lo, hi = (lo if lo < 0xD800 else lo + 0x800), (hi if hi < 0xD800 else hi + 0x800)
-        if lo < 0xD800 < hi:
-            out += [(lo, 0xD7FF), (0xE000, hi)]
-        else:
-            out.append((lo, hi))
-    return tuple(out)
-
-
-@functools.lru_cache(maxsize=256)
-def leaf_ranges(text: str) -> tuple[tuple[int, int], ...]:
-    return _runs(text)
-
-
-@functools.lru_cache(maxsize=256)
-def _fold_cached(ranges: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
-    return _runs("(?i-f:" + _flat(list(ranges)) + ")") if ranges else ()
-
-
-def _fold(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Simple case folding closure, like regex-syntax's `case_fold_simple`."""
-    return list(_fold_cached(tuple(ranges)))
+        return text, (nfa_cost(list(leaf_ranges("[\\p{" + body + "}]"))) if self.hir_error is None else 0)
