@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-import binascii
+import re
 from typing import Any
 
 import numpy as np
@@ -30,11 +30,53 @@ def decode(embeddings: list[Any] | None) -> list[Vector | None] | None:
     return out
 
 
+_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_INVALID = re.compile(rb"[^A-Za-z0-9+/]")
+
+
+def _base64_error(data: bytes) -> str | None:
+    """What Rust's `base64` 0.22 (STANDARD: canonical padding, no trailing bits) says about `data`, or None.
+
+    Its decoder reads the complete quads before the last one (any byte outside the alphabet, `=`
+    included, is an invalid symbol at its offset), then the last one to four bytes with their padding.
+    """
+    rem = len(data) % 4
+    if rem == 1 and data[-1] != 0x3D and data[-1] not in _ALPHABET:
+        return f"Invalid symbol {data[-1]}, offset {len(data) - 1}."
+    body = max(0, len(data) - rem - (4 if rem == 0 else 0))
+    bad = _INVALID.search(data, 0, body)
+    if bad:
+        return f"Invalid symbol {data[bad.start()]}, offset {bad.start()}."
+    morsels: list[int] = []
+    pads, first_pad = 0, 0
+    for n, byte in enumerate(data[body:]):
+        if byte == 0x3D:
+            if n < 2:
+                return f"Invalid symbol {byte}, offset {body + n}."
+            first_pad = first_pad if pads else n
+            pads += 1
+        elif pads:
+            return f"Invalid symbol 61, offset {body + first_pad}."
+        elif byte not in _ALPHABET:
+            return f"Invalid symbol {byte}, offset {body + n}."
+        else:
+            morsels.append(_ALPHABET.index(byte))
+    if data and len(morsels) < 2:
+        return f"Invalid input length: {body + len(morsels)}"
+    if (pads + len(morsels)) % 4:
+        return "Invalid padding"
+    bits = sum(m << (26 - 6 * i) for i, m in enumerate(morsels))
+    if bits & (0xFFFFFFFF >> (len(morsels) * 6 // 8 * 8)):
+        return f"Invalid last symbol {data[body + len(morsels) - 1]}, offset {body + len(morsels) - 1}."
+    return None
+
+
 def _decode_base64(text: str) -> Vector:
-    try:
-        raw = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise InvalidArgument(f"Invalid base64 string: {exc}") from None
+    data = text.encode("utf-8", "surrogatepass")
+    error = _base64_error(data)
+    if error is not None:
+        raise InvalidArgument(f"Invalid base64 string: {error}")
+    raw = base64.b64decode(data)
     if len(raw) % 4:
         raise InvalidArgument(
             f"Invalid byte length: {len(raw)} bytes cannot be converted to f32 values (must be divisible by 4)"

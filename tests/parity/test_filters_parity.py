@@ -8,7 +8,8 @@ example writes, so the collections are never reset between examples. Each exampl
   servers), documents, metadatas, uris, embeddings, include;
 - a malformed or borderline clause: the status and the error type must be equal (and the whole
   body when both answer 200).
-Examples are derandomized (reproducible in CI) and bounded (`MAX_EXAMPLES` per test).
+Examples are fresh random ones on every run (a failure prints the blob that replays it) and bounded
+(`MAX_EXAMPLES` per test).
 """
 
 from __future__ import annotations
