@@ -3,13 +3,15 @@
 Chroma reads the body with serde before any other check (`rust/types/src/execution/plan.rs`,
 `operator.rs`): a wrong shape is 422 "Failed to deserialize the JSON body into the target type:
 <path>: <serde message>", an externally tagged rank node that is not a one-key object is serde's
-parse-time 400. Unknown fields are ignored. The messages follow serde's wording; serde's
+parse-time 400. Fields are read in the order the body has them (the first bad one is reported) and
+unknown fields are ignored. The messages follow serde's wording; serde's
 "at line L column C" suffix is left out (as elsewhere in the mock).
 """
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
 
 import numpy as np
 
@@ -35,6 +37,10 @@ DESERIALIZE = "Failed to deserialize the JSON body into the target type"
 RANK_OPS = ("$abs", "$div", "$exp", "$knn", "$log", "$max", "$min", "$mul", "$sub", "$sum", "$val")
 _NARY, _BINARY, _UNARY = ("$sum", "$mul", "$max", "$min"), ("$sub", "$div"), ("$abs", "$exp", "$log")
 _U32_MAX = 2**32 - 1
+#: variants with named fields ("expected struct variant" when written as a bare string); the others are newtype
+_STRUCT_VARIANTS = ("$knn", "$sub", "$div", "$min_k", "$max_k")
+T = TypeVar("T")
+Reader = Callable[[Any, str], Any]
 
 
 def _fail(path: str, message: str) -> NoReturn:
@@ -86,41 +92,98 @@ def _strings(value: Any, path: str) -> list[str]:
     return value
 
 
+def _syntax(path: str) -> NoReturn:
+    """serde_json fails while *parsing* (a 400), as it does for an enum that is not a string or a
+    one-key object, or for a second key after an enum's variant."""
+    raise InvalidArgument(f"Failed to parse the request body as JSON: {path}: expected value")
+
+
+def _fields(
+    data: dict[str, Any], path: str, readers: dict[str, Reader], required: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """serde's derived struct visitor: known fields read in document order (unknown ones skipped),
+    then the first missing required field in declaration order."""
+    read: dict[str, Any] = {}
+    for name, value in data.items():
+        reader = readers.get(name)
+        if reader is not None:
+            read[name] = reader(value, name if path == "." else f"{path}.{name}")
+    for name in required:
+        if name not in data:
+            _fail(path, f"missing field `{name}`")
+    return read
+
+
+def _enum(raw: Any, path: str, variants: tuple[str, ...], expected: str, content: Callable[[str, Any, str], T]) -> T:
+    """serde_json reading an externally tagged enum whose variants all carry content: a string is a
+    unit variant (unknown, or the wrong kind: 422); an object's first key is the variant, its value
+    is read, and a second key is a parse error (400), as are `{}` and any other JSON value."""
+    if isinstance(raw, str):
+        if raw not in variants:
+            _fail(path, f"unknown variant `{raw}`, expected {expected}")
+        kind = "struct" if raw in _STRUCT_VARIANTS else "newtype"
+        _fail(f"{path}.{raw}", f"invalid type: unit variant, expected {kind} variant")
+    if not isinstance(raw, dict) or not raw:
+        _syntax(path)
+    variant, value = next(iter(raw.items()))
+    if variant not in variants:
+        _fail(path, f"unknown variant `{variant}`, expected {expected}")
+    result = content(variant, value, f"{path}.{variant}")
+    if len(raw) > 1:
+        _syntax(path)
+    return result
+
+
 def parse_request(body: Any) -> SearchRequest:
     """The whole `POST .../search` body (already checked to be an object with a `searches` list)."""
     data = _object(body, ".", "struct SearchRequestPayload")
-    if "searches" not in data:
-        _fail(".", "missing field `searches`")
-    searches = data["searches"]
-    if not isinstance(searches, list):
-        _fail("searches", f"invalid type: {_found(searches)}, expected a sequence")
-    read_level = data.get("read_level", "index_and_wal")
-    if read_level is None:
-        read_level = "index_and_wal"
-    if read_level not in READ_LEVELS:
-        shown = _found(read_level) if not isinstance(read_level, str) else f"unknown variant `{read_level}`"
-        _fail("read_level", f"{shown}, expected one of `index_and_wal`, `index_only`, `index_and_bounded_wal`")
-    return SearchRequest(tuple(_payload(p, f"searches[{i}]") for i, p in enumerate(searches)), read_level)
+    read = _fields(data, ".", {"searches": _searches, "read_level": _read_level}, required=("searches",))
+    return SearchRequest(read["searches"], read.get("read_level") or "index_and_wal")
+
+
+def _searches(raw: Any, path: str) -> tuple[SearchPlan, ...]:
+    if not isinstance(raw, list):
+        _fail(path, f"invalid type: {_found(raw)}, expected a sequence")
+    return tuple(_payload(p, f"{path}[{i}]") for i, p in enumerate(raw))
+
+
+def _read_level(raw: Any, path: str) -> str | None:
+    if raw is None or raw in READ_LEVELS:
+        return raw  # type: ignore[no-any-return]
+    shown = _found(raw) if not isinstance(raw, str) else f"unknown variant `{raw}`"
+    _fail(path, f"{shown}, expected one of `index_and_wal`, `index_only`, `index_and_bounded_wal`")
 
 
 def _payload(raw: Any, path: str) -> SearchPlan:
     data = _object(raw, path, "struct SearchPayload")
-    where = _filter(data.get("filter"), f"{path}.filter")
-    rank = None if data.get("rank") is None else _rank(data["rank"], f"{path}.rank")
-    group_by = _group_by(data["group_by"], f"{path}.group_by") if "group_by" in data else GroupBy()
-    offset, limit = 0, None
-    if "limit" in data:
-        window = _object(data["limit"], f"{path}.limit", "struct Limit")
-        if "offset" in window:
-            offset = _u32(window["offset"], f"{path}.limit.offset")
-        if window.get("limit") is not None:
-            limit = _u32(window["limit"], f"{path}.limit.limit")
-    select: tuple[str, ...] = ()
-    if "select" in data:
-        chosen = _object(data["select"], f"{path}.select", "struct Select")
-        if "keys" in chosen:
-            select = select_order(_strings(chosen["keys"], f"{path}.select.keys"))
-    return SearchPlan(where, rank, group_by, offset, limit, select)
+    read = _fields(
+        data,
+        path,
+        {
+            "filter": _filter,
+            "rank": lambda value, at: None if value is None else _rank(value, at),
+            "group_by": _group_by,
+            "limit": _limit,
+            "select": _select,
+        },
+    )
+    offset, limit = read.get("limit", (0, None))
+    return SearchPlan(read.get("filter"), read.get("rank"), read.get("group_by", GroupBy()), offset, limit,
+                      read.get("select", ()))  # fmt: skip
+
+
+def _limit(raw: Any, path: str) -> tuple[int, int | None]:
+    window = _object(raw, path, "struct Limit")
+    read = _fields(
+        window, path, {"offset": _u32, "limit": lambda value, at: None if value is None else _u32(value, at)}
+    )
+    return read.get("offset", 0), read.get("limit")
+
+
+def _select(raw: Any, path: str) -> tuple[str, ...]:
+    chosen = _object(raw, path, "struct Select")
+    keys = _fields(chosen, path, {"keys": _strings}).get("keys")
+    return () if keys is None else select_order(keys)
 
 
 def _filter(raw: Any, path: str) -> Where | None:
@@ -133,14 +196,14 @@ def _filter(raw: Any, path: str) -> Where | None:
         _fail(path, error.message)
 
 
+_RANKS_EXPECTED = "one of " + ", ".join(f"`{name}`" for name in RANK_OPS)
+
+
 def _rank(raw: Any, path: str) -> Rank:
-    if not isinstance(raw, dict) or len(raw) != 1:  # serde fails while parsing the enum
-        raise InvalidArgument(f"Failed to parse the request body as JSON: {path}: expected value")
-    ((op, content),) = raw.items()
-    if op not in RANK_OPS:
-        expected = ", ".join(f"`{name}`" for name in RANK_OPS)
-        _fail(path, f"unknown variant `{op}`, expected one of {expected}")
-    inner = f"{path}.{op}"
+    return _enum(raw, path, RANK_OPS, _RANKS_EXPECTED, _rank_content)
+
+
+def _rank_content(op: str, content: Any, inner: str) -> Rank:
     if op == "$knn":
         return _knn(content, inner)
     if op == "$val":
@@ -150,29 +213,41 @@ def _rank(raw: Any, path: str) -> Rank:
             _fail(inner, f"invalid type: {_found(content)}, expected a sequence")
         return Nary(op, tuple(_rank(item, f"{inner}[{i}]") for i, item in enumerate(content)))
     if op in _BINARY:
-        operands = _object(content, inner, "struct BinaryOperands")
-        for side in ("left", "right"):
-            if side not in operands:
-                _fail(inner, f"missing field `{side}`")
-        return Binary(op, _rank(operands["left"], f"{inner}.left"), _rank(operands["right"], f"{inner}.right"))
+        operands = _fields(
+            _object(content, inner, "struct BinaryOperands"), inner, {"left": _rank, "right": _rank}, ("left", "right")
+        )
+        return Binary(op, operands["left"], operands["right"])
     return Unary(op, _rank(content, inner))
 
 
 def _knn(raw: Any, path: str) -> Knn:
     data = _object(raw, path, "struct Knn")
-    if "query" not in data:
-        _fail(path, "missing field `query`")
-    query = _query(data["query"], f"{path}.query")
-    key = data.get("key", "#embedding")
-    if not isinstance(key, str):
-        _fail(f"{path}.key", f"invalid type: {_found(key)}, expected a string")
-    limit = _u32(data["limit"], f"{path}.limit") if "limit" in data else 16
-    default = data.get("default")
-    default = None if default is None else _f32(default, f"{path}.default")
-    return_rank = data.get("return_rank", False)
-    if not isinstance(return_rank, bool):
-        _fail(f"{path}.return_rank", f"invalid type: {_found(return_rank)}, expected a boolean")
-    return Knn(query, key, limit, default, return_rank)
+    read = _fields(
+        data,
+        path,
+        {
+            "query": _query,
+            "key": _string,
+            "limit": _u32,
+            "default": lambda value, at: None if value is None else _f32(value, at),
+            "return_rank": _bool,
+        },
+        required=("query",),
+    )
+    return Knn(read["query"], read.get("key", "#embedding"), read.get("limit", 16), read.get("default"),
+               read.get("return_rank", False))  # fmt: skip
+
+
+def _string(value: Any, path: str) -> str:
+    if not isinstance(value, str):
+        _fail(path, f"invalid type: {_found(value)}, expected a string")
+    return value
+
+
+def _bool(value: Any, path: str) -> bool:
+    if not isinstance(value, bool):
+        _fail(path, f"invalid type: {_found(value)}, expected a boolean")
+    return value
 
 
 def _query(raw: Any, path: str) -> tuple[float, ...] | SparseQuery:
@@ -195,18 +270,19 @@ def _query(raw: Any, path: str) -> tuple[float, ...] | SparseQuery:
 
 def _group_by(raw: Any, path: str) -> GroupBy:
     data = _object(raw, path, "struct GroupBy")
-    keys = tuple(_strings(data["keys"], f"{path}.keys")) if "keys" in data else ()
-    aggregate = data.get("aggregate")
-    if aggregate is None:
-        return GroupBy(keys, None)
-    if not isinstance(aggregate, dict) or len(aggregate) != 1:
-        raise InvalidArgument(f"Failed to parse the request body as JSON: {path}.aggregate: expected value")
-    ((kind, content),) = aggregate.items()
-    if kind not in ("$min_k", "$max_k"):
-        _fail(f"{path}.aggregate", f"unknown variant `{kind}`, expected `$min_k` or `$max_k`")
-    inner = f"{path}.aggregate.{kind}"
-    body = _object(content, inner, "struct variant")
-    for field in ("keys", "k"):
-        if field not in body:
-            _fail(inner, f"missing field `{field}`")
-    return GroupBy(keys, Aggregate(kind, tuple(_strings(body["keys"], f"{inner}.keys")), _u32(body["k"], f"{inner}.k")))
+    read = _fields(
+        data,
+        path,
+        {
+            "keys": _strings,
+            "aggregate": lambda value, at: (
+                None if value is None else _enum(value, at, ("$min_k", "$max_k"), "`$min_k` or `$max_k`", _aggregate)
+            ),
+        },
+    )
+    return GroupBy(tuple(read.get("keys", ())), read.get("aggregate"))
+
+
+def _aggregate(kind: str, content: Any, inner: str) -> Aggregate:
+    body = _fields(_object(content, inner, "struct variant"), inner, {"keys": _strings, "k": _u32}, ("keys", "k"))
+    return Aggregate(kind, tuple(body["keys"]), body["k"])
