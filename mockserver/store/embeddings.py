@@ -90,13 +90,15 @@ def _decode_base64(text: str) -> Vector:
     return vector
 
 
-def check_values(vectors: list[Vector | None] | None) -> None:
-    for vector in vectors or []:
-        if vector is None:
-            continue
-        if vector.size == 0:
+def check_values(vectors: list[Vector | None] | None, *, per_record: bool = False) -> None:
+    """Chroma's embeddings validators. add and upsert check the whole batch for an empty vector, then
+    for NaN or infinity; update (whose entries may be null) checks both on each vector in turn."""
+    present = [vector for vector in vectors or [] if vector is not None]
+    groups = [[vector] for vector in present] if per_record else [present]
+    for group in groups:
+        if any(vector.size == 0 for vector in group):
             raise InvalidArgument("Validation error: embeddings: Each embedding must have at least 1 dimension")
-        if not np.isfinite(vector).all():
+        if not all(np.isfinite(vector).all() for vector in group):
             raise InvalidArgument("Validation error: embeddings: Embeddings must not contain NaN or Infinity values")
 
 

@@ -7,7 +7,6 @@ fix the collection dimension even when a later check of the same request fails.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,9 +20,9 @@ from mockserver.store.configuration import metadata_value_type
 from mockserver.store.filters import parse_filters, select
 
 
-def _prepare(collection: Collection, batch: RecordBatch) -> list[emb.Vector | None] | None:
+def _prepare(collection: Collection, batch: RecordBatch, *, update: bool = False) -> list[emb.Vector | None] | None:
     vectors = emb.decode(batch.embeddings)
-    emb.check_values(vectors)
+    emb.check_values(vectors, per_record=update)
     md.check_record_metadatas(batch.metadatas)
     dimension = emb.check_dimension(vectors, collection.dimension)
     if dimension is not None and collection.dimension is None:
@@ -105,7 +104,7 @@ def upsert(collection: Collection, batch: RecordBatch) -> None:
 
 
 def update(collection: Collection, batch: RecordBatch) -> None:
-    vectors = _prepare(collection, batch)
+    vectors = _prepare(collection, batch, update=True)
     table = collection.records
     for i, record_id in enumerate(batch.ids):
         row = table.row_of.get(record_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from ..harness import case, getall
+from ..harness import case, getall, records
 from .writes import b64, c, dims, meta_case, seeded, w
 
 CASES = [
@@ -17,6 +17,12 @@ CASES = [
     case("b64-urlsafe-alphabet", c(), w("add", {"ids": ["x"], "embeddings": ["AAAA-_-_"]})),
     case("b64-byte-length-400", c(), w("add", {"ids": ["x"], "embeddings": [base64.b64encode(b"abc").decode()]}, 400)),
     case("b64-nan-400", c(), w("add", {"ids": ["x"], "embeddings": [b64(1.0, float("nan"))]}, 400)),
+    # add and upsert check the whole batch for an empty vector first; update checks each vector in turn
+    *(
+        case(f"embeddings-{op}-{name}-400", c(), records("w", op, {"ids": ["x", "y"], "embeddings": vectors}, 400, message=True))
+        for op in ("add", "upsert", "update")
+        for name, vectors in (("overflow-then-empty", [[1e39], []]), ("empty-then-overflow", [[], [1e39]]))
+    ),
     case("b64-inf-400", c(), w("add", {"ids": ["x"], "embeddings": [b64(float("inf"))]}, 400)),
     case("b64-empty-string-400", c(), w("add", {"ids": ["x"], "embeddings": [""]}, 400), dims()),
     case("b64-mixed-with-floats-422", c(), w("add", {"ids": ["x", "y"], "embeddings": [b64(1.0), [1.0]]}, 422)),
