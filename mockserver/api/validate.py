@@ -278,14 +278,16 @@ class Validator:
             return {}
         from urllib.parse import parse_qsl
 
-        pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
-        raw = dict(pairs)
+        # serde_urlencoded reads the pairs in order (unknown names skipped): the first bad one is reported
+        by_name = dict(coercers)
         out: dict[str, Any] = {}
-        for name, coerce in coercers:
-            if name in raw:
-                if sum(1 for key, _ in pairs if key == name) > 1:
-                    raise InvalidArgument(f"Failed to deserialize query string: duplicate field `{name}`")
-                out[name] = coerce(raw[name])
+        for name, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+            coerce = by_name.get(name)
+            if coerce is None:
+                continue
+            if name in out:
+                raise InvalidArgument(f"Failed to deserialize query string: duplicate field `{name}`")
+            out[name] = coerce(value)
         return out
 
 

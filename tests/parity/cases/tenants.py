@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..harness import Step, add, case, get, post, req
+from ..harness import C, Step, add, case, get, post, req
 
 TN = "/api/v2/tenants"
 DBS = f"{TN}/default_tenant/databases"
@@ -149,6 +149,14 @@ CASES = [
     case("database-list-unknown-param-ignored", get(f"{DBS}?foo=bar", status=200)),
     case("database-list-repeated-param", *three_dbs(), get(f"{DBS}?limit=1&limit=2", status=400)),
     case("database-list-repeated-unknown-param", get(f"{DBS}?foo=1&foo=2", status=200)),
+    # the pairs are read in order: the first bad one (or the first repeated name) is reported
+    *(
+        case(f"database-list-query-order-{n}-400", get(f"{DBS}?{query}", status=400, message=True))
+        for n, query in enumerate(
+            ["offset=x&limit=y", "limit=y&offset=x", "limit=1&limit=x", "limit=x&limit=1", "offset=-1&limit=2&offset=1"]
+        )
+    ),
+    case("collection-list-query-order-400", get(f"{C}?offset=false&limit=-1", status=400, message=True)),
     case(
         "database-create-bad-json-400", post(DBS, raw=b"nope", headers={"content-type": "application/json"}, status=400)
     ),
