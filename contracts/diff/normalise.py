@@ -3,8 +3,10 @@
 What legitimately differs between two deployments answering the same request: the sandbox tenant
 and database names (each side has its own), ids the server generated (collection ids: the same
 sequence on both sides gives them in the same order, so the n-th new UUID becomes `<id:n>` on
-both), the heartbeat clock, timestamps, and (with `--ignore-version`) the version string. What
-remains is what a client sees differently.
+both), the heartbeat clock, timestamps, the order of the fields a "Validation error:" message lists
+one per line (Chroma's `validator` crate keeps them in a hash map: the order varies from one request
+to the next), and (with `--ignore-version`) the version string. What remains is what a client sees
+differently.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ VERSION = "<version>"
 TIMESTAMP = "<timestamp>"
 #: Keys whose values are clocks wherever they appear (Chroma Cloud and later versions add some).
 TIMESTAMP_KEYS = frozenset({"nanosecond heartbeat", "created_at", "updated_at", "last_modified", "timestamp"})
+VALIDATION = "Validation error: "
 
 
 class Normaliser:
@@ -64,4 +67,8 @@ class Normaliser:
             return self.text(text) if text else None
         if operation_id == "version" and self.ignore_version and isinstance(body, str):
             return VERSION
-        return self.value(body)
+        body = self.value(body)
+        message = body.get("message") if isinstance(body, dict) else None
+        if isinstance(message, str) and message.startswith(VALIDATION) and "\n" in message:
+            body["message"] = VALIDATION + "\n".join(sorted(message.removeprefix(VALIDATION).split("\n")))
+        return body

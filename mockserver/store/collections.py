@@ -15,6 +15,7 @@ from mockserver.store.metadata import check_collection_metadata, refuse_unstorab
 from mockserver.store.names import check_collection_name, check_database_segment, parse_uuid
 from mockserver.store.profile import LOCAL, Profile
 from mockserver.store.schema_config import reconcile
+from mockserver.store.validator import validate_fields
 
 if TYPE_CHECKING:
     from mockserver.store.compaction import Wal
@@ -146,7 +147,9 @@ class Collections:
         collection_id: str | None = None,
     ) -> Collection:
         check_database_segment(database)
-        check_collection_name(name)
+        validate_fields(
+            lambda: check_collection_name(name), lambda: check_collection_metadata(metadata, "metadata", storing=False)
+        )
         metadata = check_collection_metadata(metadata, "metadata", storing=False)
         config = reconcile(configuration, metadata, schema, sparse=self.profile.sparse_vectors)
         if self.profile.spann:
@@ -242,8 +245,10 @@ class Collections:
         new_configuration: JsonObject | None,
     ) -> None:
         collection = self.by_uuid(database, collection_id)
-        if new_name is not None:
-            check_collection_name(new_name, "new_name")
+        validate_fields(
+            lambda: check_collection_name(new_name, "new_name") if new_name is not None else None,
+            lambda: check_collection_metadata(new_metadata, "new_metadata", storing=False),
+        )
         metadata = collection.metadata
         if new_metadata is not None:
             metadata = check_collection_metadata(new_metadata, "new_metadata")

@@ -215,3 +215,17 @@ def test_a_side_refuses_requests_outside_its_sandbox_and_rate_limits() -> None:
     answers = [side.send(Request("heartbeat")) for _ in range(60)]
     assert time.monotonic() - began >= 0.4 and {a.status for a in answers} == {200}
     assert answers[0].body == {"nanosecond heartbeat": "<clock>"}
+
+
+def test_the_lines_of_a_multi_field_validation_message_compare_in_any_order() -> None:
+    """Chroma's validator lists the invalid fields in hash-map order, which varies between requests."""
+    from contracts.diff.normalise import Normaliser
+
+    def normal(message: str) -> Any:
+        return Normaliser({}).response("create_collection", {"error": "InvalidArgumentError", "message": message}, "")
+
+    one = normal("Validation error: name: bad\nmetadata: Metadata key cannot be empty")
+    other = normal("Validation error: metadata: Metadata key cannot be empty\nname: bad")
+    assert one == other
+    assert normal("Validation error: name: bad") != normal("Validation error: name: worse")
+    assert normal("Validation error: name: bad\nmetadata: x") != normal("Validation error: name: bad")
