@@ -98,6 +98,6 @@ def _walk(node: _Node, segments: list[str], i: int, values: list[str]) -> tuple[
         found = _walk(child, segments, i + 1, values)
         if found is not None:
             return found
-    if node.param is not None and segment != "":
+    if node.param is not None and (segment != "" or i < len(segments) - 1):  # axum: empty inside, not last
         return _walk(node.param[1], segments, i + 1, values + [segment])
     return None

@@ -34,9 +34,17 @@ def test_path_parameters_are_percent_decoded_per_segment() -> None:
     assert found.params == {"tenant_name": "a/b c"}
 
 
-@pytest.mark.parametrize("path", ["/", "/api/v2/nonexistent", "/api/v2/heartbeat/", "/api/v2/tenants//databases"])
+@pytest.mark.parametrize("path", ["/", "/api/v2/nonexistent", "/api/v2/heartbeat/", "/api/v2/tenants/"])
 def test_unknown_paths(path: str) -> None:
     assert TABLE.match("GET", path).hit is Hit.NONE
+
+
+def test_an_empty_parameter_inside_the_path_matches_as_in_axum() -> None:
+    """`/tenants//databases` lists tenant ""'s databases on Chroma (200 []); an empty last segment is no match."""
+    found = TABLE.match("GET", "/api/v2/tenants//databases")
+    assert found.operation is not None and found.operation.operation_id == "list_databases"
+    assert found.params == {"tenant": ""}
+    assert TABLE.match("GET", "/api/v2/tenants/t/databases/d/collections/").hit is Hit.NONE
 
 
 def test_wrong_method_lists_allowed_methods_with_head() -> None:
