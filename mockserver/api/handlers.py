@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from mockserver.api import serialize
 from mockserver.api.validate import ValidRequest
@@ -13,12 +14,13 @@ from mockserver.errors import (
     Forbidden,
     Internal,
     InvalidArgument,
-    MockError,
     NotFound,
     Unimplemented,
 )
+from mockserver.serde.debug import rust_debug
 from mockserver.store import QueryCall, RecordBatch, Store
-from mockserver.store.names import parse_uuid
+from mockserver.store.names import check_database_segment
+from mockserver.store.uuids import uuid_error
 
 
 @dataclass(frozen=True)
@@ -338,7 +340,7 @@ def _attach(ctx: Context, req: ValidRequest) -> Reply:
 
 @handler("get_attached_function")
 def _get_attached(ctx: Context, req: ValidRequest) -> Reply:
-    _function_collection_id(ctx, req)
+    _function_collection_id(ctx, req, "Failed to get attached function")
     if ctx.store.profile.is_cloud:
         p = req.params
         found = ctx.store.get_attached_function(p["tenant"], p["database"], p["collection_id"], p["function_name"])
@@ -357,12 +359,15 @@ def _detach(ctx: Context, req: ValidRequest) -> Reply:
     raise Unimplemented("Tonic error: code: 'Operation is not implemented or not supported', message: \"Not implemented\"")
 
 
-def _function_collection_id(ctx: Context, req: ValidRequest) -> None:
-    """The attached-function endpoints only check that the collection id is a UUID (400)."""
+def _function_collection_id(ctx: Context, req: ValidRequest, wrapper: str = "Tonic error") -> None:
+    """The attached-function endpoints check the database segment's length, then that the collection
+    id is a UUID: 400 with the `uuid` crate's reason inside the sysdb client's error."""
+    check_database_segment(req.params["database"])
     if "+" in req.params["database"] and ctx.store.profile.is_cloud:
         raise InvalidArgument("multi-region databases do not support attached functions")
-    if parse_uuid(req.params["collection_id"]) is None:
-        raise InvalidArgument(
-            "Client validation error: Invalid collection_id UUID format: "
-            f"{req.params['collection_id']!r} is not a UUID"
+    problem = uuid_error(req.params["collection_id"])
+    if problem is not None:
+        raise InvalidArgument(  # the sysdb client's status: its message as Rust's `{:?}` shows it
+            f"{wrapper}: code: 'Client specified an invalid argument', message: "
+            + rust_debug(f"Client validation error: Invalid collection_id UUID format: {problem}")
         )

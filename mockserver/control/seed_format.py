@@ -14,16 +14,17 @@ import os
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import orjson
 
 from mockserver.errors import InvalidArgument
 from mockserver.store import RecordBatch
 from mockserver.store.catalog import DEFAULT_DATABASE, DEFAULT_TENANT
-from mockserver.store.names import parse_uuid
+from mockserver.store.uuids import parse_uuid
 
 FORMAT_VERSION = 1
 DEFAULT_DIMENSION = 384

@@ -36,9 +36,10 @@ a token whose identity is an admin (`tenant: "*"` with every database): 401 with
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from mockserver.api import serialize
 from mockserver.api.api_keys import NO_TOKEN, OpenOperations, token_of
@@ -46,7 +47,7 @@ from mockserver.api.spec import Spec
 from mockserver.api.validate import ValidRequest
 from mockserver.errors import Forbidden, Unauthenticated
 from mockserver.store import Store
-from mockserver.store.names import parse_uuid
+from mockserver.store.uuids import parse_uuid
 
 ANY = "*"
 

@@ -18,13 +18,14 @@ compares the state before and after a replay for every logged operation). Operat
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from mockserver.api.handlers import Reply
 from mockserver.api.validate import ValidRequest
 from mockserver.store import RecordBatch, Store
 from mockserver.store.collections import Collection
-from mockserver.store.names import parse_uuid
+from mockserver.store.uuids import parse_uuid
 
 
 def _extra_none(store: Store, request: ValidRequest, reply: Reply) -> Any:

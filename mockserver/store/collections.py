@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any
 from mockserver.errors import AlreadyExists, Internal, InvalidArgument, NotFound
 from mockserver.store import spann
 from mockserver.store.catalog import Catalog
-from mockserver.store.configuration import Configuration, configuration_for_update
+from mockserver.store.configuration import Configuration, configuration_for_create, configuration_for_update
 from mockserver.store.metadata import check_collection_metadata, refuse_unstorable
-from mockserver.store.names import check_collection_name, check_database_segment, parse_uuid
+from mockserver.store.names import check_collection_name, check_database_segment
 from mockserver.store.profile import LOCAL, Profile
-from mockserver.store.schema_config import reconcile
+from mockserver.store.schema_config import check_schema, reconcile
+from mockserver.store.uuids import parse_uuid
 from mockserver.store.validator import validate_fields
 
 if TYPE_CHECKING:
@@ -147,8 +148,11 @@ class Collections:
         collection_id: str | None = None,
     ) -> Collection:
         check_database_segment(database)
+        configuration_for_create(configuration, metadata)  # Chroma reads the configuration before validating fields
         validate_fields(
-            lambda: check_collection_name(name), lambda: check_collection_metadata(metadata, "metadata", storing=False)
+            lambda: check_collection_name(name),
+            lambda: check_collection_metadata(metadata, "metadata", storing=False),
+            lambda: None if schema is None else check_schema(schema),
         )
         metadata = check_collection_metadata(metadata, "metadata", storing=False)
         config = reconcile(configuration, metadata, schema, sparse=self.profile.sparse_vectors)
@@ -245,6 +249,8 @@ class Collections:
         new_configuration: JsonObject | None,
     ) -> None:
         collection = self.by_uuid(database, collection_id)
+        if new_configuration and new_configuration.get("hnsw") is not None and new_configuration.get("spann") is not None:
+            raise InvalidArgument("Multiple vector index configurations provided")  # before the fields' validation
         validate_fields(
             lambda: check_collection_name(new_name, "new_name") if new_name is not None else None,
             lambda: check_collection_metadata(new_metadata, "new_metadata", storing=False),

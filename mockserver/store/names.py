@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import uuid
 
 from mockserver.errors import InvalidArgument
 
@@ -66,11 +65,3 @@ def check_database_segment(database: str) -> None:
     """Record and collection endpoints only check that the database segment is 3+ bytes long."""
     if len(database.encode("utf-8")) < 3:
         raise InvalidArgument("database name must be at least 3 characters")
-
-
-def parse_uuid(value: str) -> str | None:
-    """The canonical hyphenated form of a UUID string, or None when it is not one."""
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return None

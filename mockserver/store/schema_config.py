@@ -34,6 +34,7 @@ from mockserver.store.configuration import (
     embedding_function_as_read,
     hnsw_view,
 )
+from mockserver.store.schema_checks import validate_schema
 
 CONFLICT = "Failed to reconcile schema: Cannot set both collection config and schema simultaneously"
 _HNSW_FIELDS = {f.name for f in fields(Hnsw)} - {"space"}
@@ -67,7 +68,9 @@ def reconcile(
     from_config = configuration_for_create(configuration, metadata)
     if schema is None:
         return from_config
-    schema = check_schema(schema, sparse)
+    schema = check_schema(schema)
+    if not sparse:
+        refuse_sparse_indexes(schema)
     if not _is_default_configuration(configuration, from_config):
         if not is_default_schema(schema):
             raise InvalidArgument(CONFLICT)
@@ -205,65 +208,20 @@ def _without_nulls(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-def check_schema(schema: JsonObject, sparse: bool = False) -> JsonObject:
-    """The server's validation of a client schema (400s); the schema as read (`schema_as_read`) to keep."""
-    schema = schema_as_read(schema)
-    sparse_keys = [
-        key for key, value_types in (schema.get("keys") or {}).items()
-        if _enabled(value_types, "sparse_vector", "sparse_vector_index")
-    ]  # fmt: skip
-    if sparse and len(sparse_keys) > 1:
-        raise InvalidArgument(f"At most one sparse vector index is allowed for the collection: {sparse_keys}")
-    for key, value_types in (schema.get("keys") or {}).items():
-        kinds = [kind for kind, indexes in (value_types or {}).items() if indexes is not None]
-        if key.startswith("#") and key not in ("#document", "#embedding"):
-            raise InvalidArgument(f"Validation error: schema: key cannot begin with '#': {key}")
-        if key == "#embedding" and any(kind != "float_list" for kind in kinds):
-            raise InvalidArgument(
-                "Validation error: schema: Embedding field cannot have any value types other than float_list: #embedding"
-            )
-        if key == "#document" and any(kind != "string" for kind in kinds):
-            raise InvalidArgument(
-                "Validation error: schema: Document field cannot have any value types other than string: #document"
-            )
-        if _enabled(value_types, "string", "fts_index") and key != "#document":
-            raise InvalidArgument(
-                "Validation error: schema: Full text search / regular expression index can only be enabled "
-                f"on #document field: {key}"
-            )
-        if _enabled(value_types, "string", "string_inverted_index") and key == "#document":
-            raise InvalidArgument(
-                "Validation error: schema: String inverted index can not be enabled on #document key: #document"
-            )
-        if _enabled(value_types, "float_list", "vector_index") and key != "#embedding":
-            raise InvalidArgument(
-                f"Validation error: schema: Vector index can only be enabled on #embedding field: {key}"
-            )
-        if key == "#embedding" and (_vector_index(value_types).get("config") or {}).get("source_key") not in (
-            None,
-            "#document",
-        ):
-            raise InvalidArgument("Validation error: schema: Vector index can only source from #document")
-        sparse_index = ((value_types or {}).get("sparse_vector") or {}).get("sparse_vector_index") or {}
-        source_key = (sparse_index.get("config") or {}).get("source_key") if isinstance(sparse_index, dict) else None
-        if isinstance(source_key, str) and source_key.startswith("#") and source_key != "#document":
-            raise InvalidArgument(
-                "Validation error: schema: source_key cannot begin with '#'. "
-                "The only valid key starting with '#' is Key.DOCUMENT or '#document'."
-            )
-        if not sparse and _enabled(value_types, "sparse_vector", "sparse_vector_index"):
+def check_schema(schema: JsonObject) -> JsonObject:
+    """The validator's 400s for a client schema (`schema_checks`), then the schema as read to keep."""
+    read = schema_as_read(schema)
+    validate_schema(read)
+    return read
+
+
+def refuse_sparse_indexes(schema: JsonObject) -> None:
+    """The single-node server refuses sparse vector indexes when it reconciles the schema (after validation)."""
+    for value_types in (schema.get("keys") or {}).values():
+        if _enabled(value_types, "sparse_vector", "sparse_vector_index"):
             raise InvalidArgument(
                 "Failed to reconcile schema: Invalid schema input: Sparse vector indexing is not enabled in local"
             )
-    defaults = schema.get("defaults") or {}
-    for kind, index_name in (
-        ("float_list", "vector_index"),
-        ("string", "fts_index"),
-        ("sparse_vector", "sparse_vector_index"),
-    ):
-        if _enabled(defaults, kind, index_name):
-            raise InvalidArgument(f"Validation error: schema: {index_name} cannot be enabled in defaults")
-    return schema
 
 
 def _enabled(value_types: Any, kind: str, index_name: str) -> bool:

@@ -17,7 +17,13 @@ BAD_NAME_AND_METADATA = [
     ("create", {"name": "a..b", "metadata": {}}),
     ("update", {"new_name": "x", "new_metadata": {}}),
     ("update", {"new_metadata": {"$k": 1}, "new_name": "1.2.3.4"}),
+    ("create", {"name": "a", "schema": {"defaults": {}, "keys": {}, "source_attached_function_id": "x"}}),
 ]
+THREE_FIELDS = {
+    "name": "a",
+    "metadata": {},
+    "schema": {"defaults": {"string": {"fts_index": {"enabled": True, "config": {}}}}, "keys": {}},
+}
 
 
 def _lines(response: httpx.Response) -> tuple[int, str, set[str]]:
@@ -39,3 +45,21 @@ def test_every_invalid_field_is_listed(clients: tuple[httpx.Client, httpx.Client
     real, mock = (_lines(answer) for answer in answers)
     assert real[0] == 400 and len(real[2]) == 2, real
     assert mock == real
+
+
+def test_three_fields(clients: tuple[httpx.Client, httpx.Client]) -> None:
+    real, mock = (_lines(client.post(C, json=THREE_FIELDS)) for client in clients)
+    assert real[0] == 400 and len(real[2]) == 3, real
+    assert mock == real
+
+
+def test_an_update_reads_the_configuration_before_it_validates_the_fields(
+    clients: tuple[httpx.Client, httpx.Client],
+) -> None:
+    body = {"new_name": "a", "new_configuration": {"hnsw": {"ef_search": 5}, "spann": {"search_nprobe": 4}}}
+    answers = []
+    for client in clients:
+        created = client.post(C, json={"name": "target"})
+        answers.append(client.put(f"{C}/{created.json()['id']}", json=body))
+    assert [(a.status_code, a.json()) for a in answers][0] == [(a.status_code, a.json()) for a in answers][1]
+    assert answers[0].json()["message"] == "Multiple vector index configurations provided"

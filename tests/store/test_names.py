@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mockserver.errors import InvalidArgument
-from mockserver.store.names import check_collection_name, check_tenant_name, name_problem, parse_uuid
+from mockserver.store.names import check_collection_name, check_tenant_name, name_problem
+from mockserver.store.uuids import parse_uuid
 
 
 @pytest.mark.parametrize("name", ["abc", "a-b_c.d", "999.1.1.1", "A" * 512, "CaseTest"])

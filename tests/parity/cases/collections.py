@@ -63,6 +63,29 @@ CASES = [
     ),
     # -- create (5.3) -------------------------------------------------------------------------------
     case("coll-create-duplicate-409", coll("dup"), post(C, {"name": "dup"}, status=409)),
+    # Chroma reads the configuration (and hnsw:* metadata) before it validates the fields
+    case(
+        "coll-config-conflict-before-name-400",
+        post(
+            C,
+            {"name": "a", "configuration": {"hnsw": {"space": "l2"}, "spann": {"space": "l2"}}},
+            status=400,
+            message=True,
+        ),
+    ),
+    case(
+        "coll-hnsw-metadata-before-name-400",
+        post(C, {"name": "a", "metadata": {"hnsw:space": "bogus"}}, status=400, message=True),
+    ),
+    case(
+        "coll-schema-reserved-field-400",
+        post(
+            C,
+            {"name": "abcq", "schema": {"defaults": {}, "keys": {}, "source_attached_function_id": "x"}},
+            status=400,
+            message=True,
+        ),
+    ),
     case(
         "coll-create-same-name-other-db",
         post(f"{DBS}", {"name": "other_db"}),
@@ -151,7 +174,11 @@ CASES = [
     ),
     case(
         "coll-meta-sparse-tokens-length-400",
-        post(C, {"name": "m_coll", "metadata": {"s": {"indices": [1], "values": [0.5], "tokens": ["a", "b"]}}}, status=400),
+        post(
+            C,
+            {"name": "m_coll", "metadata": {"s": {"indices": [1], "values": [0.5], "tokens": ["a", "b"]}}},
+            status=400,
+        ),
     ),
     case(
         "coll-meta-sparse-unsorted-400",

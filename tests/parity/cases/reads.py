@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from ..harness import C, Step, case, coll, get, getall, post, records, req
 
 UNKNOWN_UUID = "3f2b5a4e-8c1d-4e6f-9a7b-1c2d3e4f5a6b"
@@ -221,5 +223,54 @@ CASES = [
         post(f"{C}/{UNKNOWN_UUID}/attached_functions/fn/detach", {}, status=501),
     ),
     case("detach-function-bad-uuid-400", post(f"{C}/nope/attached_functions/fn/detach", {}, status=400)),
+    # the collection id is read by Rust's uuid crate, whose reason is in the message; the database first
+    *(
+        case(f"function-uuid-{n}-{kind}-400", step(f"{C}/{quote(bad, safe='')}", status=400, message=True))
+        for n, bad in enumerate(
+            [
+                "x",
+                "1234",
+                "0000000-00000-0000-0000-000000000000",
+                "00000000-0000-0000-0000",
+                "{0000000g-0000-0000-0000-000000000000}",
+                "urn:uuid:00000000-0000-0000-0000-0000000000",
+                "0€",
+                "+" + "0" * 31,
+                "\x11x",
+                "\U000a24aa",
+                "\u0301a",
+                '"',
+                "\u00ad",
+            ]  # the last ones: escaped as Rust's {:?} does
+        )
+        for kind, step in (
+            (
+                "attach",
+                lambda p, **o: post(
+                    p + "/functions/attach", {"name": "fn", "function_id": "f", "output_collection": "o"}, **o
+                ),
+            ),
+            ("get", lambda p, **o: get(p + "/functions/fn", **o)),
+            ("detach", lambda p, **o: post(p + "/attached_functions/fn/detach", {}, **o)),
+        )
+    ),
+    case(
+        "function-short-database-before-uuid-400",
+        get("/api/v2/tenants/default_tenant/databases/ab/collections/x/functions/fn", status=400, message=True),
+    ),
+    case(
+        "function-short-database-400",
+        post(
+            f"/api/v2/tenants/default_tenant/databases/ab/collections/{UNKNOWN_UUID}/attached_functions/fn/detach",
+            {},
+            status=400,
+            message=True,
+        ),
+    ),
+    case(
+        "coll-misplaced-hyphens-400", get(f"{C}/0000000-00000-0000-0000-000000000000/count", status=400, message=True)
+    ),
+    case("coll-underscore-uuid-400", get(f"{C}/0000_0000000000000000000000000000/count", status=400, message=True)),
+    case("coll-braced-uuid-404", get(f"{C}/%7B{UNKNOWN_UUID}%7D/count", status=404, message=True)),
     case("stub-post-wrong-method-405", *seeded(), req("GET", f"{C}/{{r}}/fork", status=405)),
 ]

@@ -349,3 +349,44 @@ CASES = [
         )
     ],
 ]
+
+
+# The validator's messages (`validate_schema`), where Chroma's answer does not depend on hash-map order.
+_ON = {"enabled": True, "config": {}}
+_SPARSE_ON = {"sparse_vector": {"sparse_vector_index": _ON}}
+VALIDATOR_SCHEMAS = {
+    "defaults-vector-index": {"defaults": {"float_list": {"vector_index": _ON}}, "keys": {}},
+    "defaults-hnsw-and-spann": {
+        "defaults": {"float_list": {"vector_index": {"enabled": False, "config": {"hnsw": {}, "spann": {}}}}},
+        "keys": {},
+    },
+    "defaults-sparse-index": {"defaults": {"sparse_vector": {"sparse_vector_index": _ON}}, "keys": {}},
+    "defaults-fts": {"defaults": {"string": {"fts_index": _ON}}, "keys": {}},
+    "defaults-before-keys": {"defaults": {"string": {"fts_index": _ON}}, "keys": {"#x": {}}},
+    "reserved-hash-key": {"defaults": {}, "keys": {"#x": {}}},
+    "document-int": {"defaults": {}, "keys": {"#document": {"int": {"int_inverted_index": _ON}}}},
+    "embedding-string": {
+        "defaults": {},
+        "keys": {"#embedding": {"string": {"fts_index": {"enabled": False, "config": {}}}}},
+    },
+    "vector-index-elsewhere": {"defaults": {}, "keys": {"a": {"float_list": {"vector_index": _ON}}}},
+    "vector-source-key": {
+        "defaults": {},
+        "keys": {"a": {"float_list": {"vector_index": {"enabled": False, "config": {"source_key": "x"}}}}},
+    },
+    "sparse-source-key-without-ef": {
+        "defaults": {},
+        "keys": {"a": {"sparse_vector": {"sparse_vector_index": {"enabled": True, "config": {"source_key": "x"}}}}},
+    },
+    "sparse-source-key-hash": {
+        "defaults": {},
+        "keys": {"a": {"sparse_vector": {"sparse_vector_index": {"enabled": False, "config": {"source_key": "#x"}}}}},
+    },
+    "document-string-inverted": {"defaults": {}, "keys": {"#document": {"string": {"string_inverted_index": _ON}}}},
+    "sparse-in-local": {"defaults": {}, "keys": {"a": _SPARSE_ON}},
+    "reserved-function-id": {"defaults": {}, "keys": {}, "source_attached_function_id": "x"},
+}
+CASES += [
+    case(f"schema-validator-{name}-400", post(C, {"name": "val_coll", "schema": schema}, status=400, message=True))
+    for name, schema in VALIDATOR_SCHEMAS.items()
+]

@@ -19,7 +19,11 @@ CASES = [
     case("b64-nan-400", c(), w("add", {"ids": ["x"], "embeddings": [b64(1.0, float("nan"))]}, 400)),
     # add and upsert check the whole batch for an empty vector first; update checks each vector in turn
     *(
-        case(f"embeddings-{op}-{name}-400", c(), records("w", op, {"ids": ["x", "y"], "embeddings": vectors}, 400, message=True))
+        case(
+            f"embeddings-{op}-{name}-400",
+            c(),
+            records("w", op, {"ids": ["x", "y"], "embeddings": vectors}, 400, message=True),
+        )
         for op in ("add", "upsert", "update")
         for name, vectors in (("overflow-then-empty", [[1e39], []]), ("empty-then-overflow", [[], [1e39]]))
     ),
