@@ -237,8 +237,14 @@ def error_paths(validator: Any, data: Any, body_size: int) -> list[tuple[str | i
             else:
                 node = node.get(step) if isinstance(node, dict) else None
             path.append(step)
-        if tuple(path) not in paths:
-            paths.append(tuple(path))
-            if len(paths) == _MAX_ERROR_PATHS:
-                break
+        found_paths = [tuple(path)]
+        if str(found.get("schemaLocation", "")).endswith("/additionalProperties") and isinstance(node, dict):
+            # serde stops at the unknown key itself, not at the object around it
+            unknown = [tuple(path) + (key,) for key in node if f"'{key}'" in str(found.get("error", ""))]
+            found_paths = unknown or found_paths
+        for found_path in found_paths:
+            if found_path not in paths:
+                paths.append(found_path)
+        if len(paths) >= _MAX_ERROR_PATHS:
+            break
     return paths

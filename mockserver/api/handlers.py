@@ -18,6 +18,7 @@ from mockserver.errors import (
     Unimplemented,
 )
 from mockserver.serde.debug import rust_debug
+from mockserver.serde.enums import line_column, locate
 from mockserver.store import QueryCall, RecordBatch, Store
 from mockserver.store.names import check_database_segment
 from mockserver.store.uuids import uuid_error
@@ -292,8 +293,14 @@ def _query_many(ctx: Context, reqs: list[ValidRequest]) -> list[Reply | Exceptio
 @handler("collection_search")
 def _search(ctx: Context, req: ValidRequest) -> Reply:
     from mockserver.store.search import parse_request
+    from mockserver.store.search.parse import SearchSyntaxError
 
-    request = parse_request(req.body)  # serde reads the body before any other check
+    try:
+        request = parse_request(req.body)  # serde reads the body before any other check
+    except SearchSyntaxError as error:  # say where, as serde_json does
+        text = req.raw_body.decode("utf-8", "replace")
+        at = locate(text, error.steps, error.problem)
+        raise InvalidArgument(error.message if at is None else f"{error.message} {line_column(text, at)}") from None
     return Reply(200, ctx.store.search(req.params["database"], req.params["collection_id"], request))
 
 

@@ -11,8 +11,9 @@ import copy
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import jsonschema_rs
 import orjson
@@ -77,6 +78,8 @@ class ValidRequest:
     body: Any
     #: Set by the auth stage for operations that list databases: the names the token may see (None: all).
     visible_databases: frozenset[str] | None = None
+    #: The body as sent, for messages that say where in it serde stopped (search's rank syntax errors).
+    raw_body: bytes = b""
 
 
 def server_schemas(spec: Spec) -> JsonObject:
@@ -257,7 +260,7 @@ class Validator:
             assert operation.body_schema is not None
             fixed = unit_variants_as_strings(self._components, operation.body_schema, data)
             if fixed is not data and validator.is_valid(fixed):
-                return ValidRequest(operation, params, query, fixed)
+                return ValidRequest(operation, params, query, fixed, raw_body=body)
             syntax = enum_syntax_error(
                 self._components, operation.body_schema, _text(body), data, lambda: error_paths(validator, data, len(body))
             )
@@ -270,7 +273,7 @@ class Validator:
             if message is None:  # a problem serde_error does not model: JSON Schema's words, bounded
                 message = first_error(validator, data)
             raise Unprocessable(f"Failed to deserialize the JSON body into the target type: {message}")
-        return ValidRequest(operation, params, query, data)
+        return ValidRequest(operation, params, query, data, raw_body=body)
 
     def parse_query(self, operation: Operation, query_string: bytes) -> dict[str, Any]:
         coercers = self._query.get(operation.operation_id)

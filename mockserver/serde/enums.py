@@ -55,10 +55,15 @@ def enum_syntax_error(
                 where = locate(body_text, other, "value")
                 if where is not None and where < at:
                     return None
-        line = body_text.count("\n", 0, at) + 1
-        column = len(body_text[body_text.rfind("\n", 0, at) + 1 : at].encode()) + 1
-        return f"Failed to parse the request body as JSON: {serde_path(path)}: expected value at line {line} column {column}"
+        return f"Failed to parse the request body as JSON: {serde_path(path)}: expected value {line_column(body_text, at)}"
     return None
+
+
+def line_column(text: str, at: int) -> str:
+    """serde_json's "at line L column C" for the character index `at` (columns count UTF-8 bytes)."""
+    line = text.count("\n", 0, at) + 1
+    column = len(text[text.rfind("\n", 0, at) + 1 : at].encode()) + 1
+    return f"at line {line} column {column}"
 
 
 def unit_variants_as_strings(components: JsonObject, schema: JsonObject, data: Any) -> Any:

@@ -111,13 +111,12 @@ def check_dimension(vectors: list[Vector | None] | None, dimension: int | None) 
     if not lengths:
         return dimension
     first = lengths[0]
+    if any(n != first for n in lengths):  # the batch itself first, then against the collection
+        raise InvalidArgument("Inconsistent dimensions in provided embeddings")
     if dimension is None:
-        if any(n != first for n in lengths):
-            raise InvalidArgument("Inconsistent dimensions in provided embeddings")
         return first
-    for n in lengths:
-        if n != dimension:
-            raise InvalidArgument(f"Collection expecting embedding with dimension of {dimension}, got {n}")
+    if first != dimension:
+        raise InvalidArgument(f"Collection expecting embedding with dimension of {dimension}, got {first}")
     return dimension
 
 

@@ -14,15 +14,20 @@ def validate_fields(*checks: Callable[[], object]) -> None:
 
     Chroma's `validator` derive checks every field of a payload before it reports, in a hash map whose
     order varies from one request to the next; the mock lists the fields in the order of `checks`.
-    Errors that are not validator errors (no "Validation error: " prefix) pass through at once.
+    A check's other errors (no "Validation error: " prefix) are Chroma's later checks: the first is
+    raised only when no field failed validation.
     """
     problems: list[str] = []
+    later: InvalidArgument | None = None
     for check in checks:
         try:
             check()
         except InvalidArgument as error:
-            if not error.message.startswith(PREFIX):
-                raise
-            problems.append(error.message.removeprefix(PREFIX))
+            if error.message.startswith(PREFIX):
+                problems.append(error.message.removeprefix(PREFIX))
+            elif later is None:
+                later = error
     if problems:
         raise InvalidArgument(PREFIX + "\n".join(problems))
+    if later is not None:
+        raise later

@@ -18,12 +18,12 @@ from mockserver.store.batch import RecordBatch
 from mockserver.store.collections import Collection
 from mockserver.store.configuration import metadata_value_type
 from mockserver.store.filters import parse_filters, select
+from mockserver.store.validator import validate_fields
 
 
 def _prepare(collection: Collection, batch: RecordBatch, *, update: bool = False) -> list[emb.Vector | None] | None:
     vectors = emb.decode(batch.embeddings)
-    emb.check_values(vectors, per_record=update)
-    md.check_record_metadatas(batch.metadatas)
+    validate_fields(lambda: emb.check_values(vectors, per_record=update), lambda: md.check_record_metadatas(batch.metadatas))
     dimension = emb.check_dimension(vectors, collection.dimension)
     if dimension is not None and collection.dimension is None:
         _fix_dimension(collection, dimension)

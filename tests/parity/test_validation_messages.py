@@ -63,3 +63,24 @@ def test_an_update_reads_the_configuration_before_it_validates_the_fields(
         answers.append(client.put(f"{C}/{created.json()['id']}", json=body))
     assert [(a.status_code, a.json()) for a in answers][0] == [(a.status_code, a.json()) for a in answers][1]
     assert answers[0].json()["message"] == "Multiple vector index configurations provided"
+
+
+RECORD_BODIES = [
+    {"ids": ["a", "b"], "embeddings": [[], [1]], "metadatas": [{"": 1}, None]},
+    {"ids": ["a", ""], "embeddings": [[1e39], [1]], "metadatas": [{"#a": 1}, None]},
+    {"ids": [], "embeddings": [[1e39]], "metadatas": [{"$a": 1}], "uris": ["x"]},
+]
+
+
+@pytest.mark.parametrize("op", ["add", "upsert", "update"])
+@pytest.mark.parametrize("body", RECORD_BODIES)
+def test_record_writes_list_embeddings_and_metadatas_together(
+    clients: tuple[httpx.Client, httpx.Client], op: str, body: Any
+) -> None:
+    answers = []
+    for client in clients:
+        created = client.post(C, json={"name": "writes"})
+        answers.append(client.post(f"{C}/{created.json()['id']}/{op}", json=body))
+    real, mock = (_lines(answer) for answer in answers)
+    assert real[0] == 400 and len(real[2]) == 2, real
+    assert mock == real

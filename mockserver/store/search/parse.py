@@ -4,12 +4,13 @@ Chroma reads the body with serde before any other check (`rust/types/src/executi
 `operator.rs`): a wrong shape is 422 "Failed to deserialize the JSON body into the target type:
 <path>: <serde message>", an externally tagged rank node that is not a one-key object is serde's
 parse-time 400. Fields are read in the order the body has them (the first bad one is reported) and
-unknown fields are ignored. The messages follow serde's wording; serde's
-"at line L column C" suffix is left out (as elsewhere in the mock).
+unknown fields are ignored. The messages follow serde's wording; the 400s get serde's "at line L
+column C" from the HTTP layer (`SearchSyntaxError`), the 422s leave it out.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
@@ -92,10 +93,23 @@ def _strings(value: Any, path: str) -> list[str]:
     return value
 
 
-def _syntax(path: str) -> NoReturn:
-    """serde_json fails while *parsing* (a 400), as it does for an enum that is not a string or a
-    one-key object, or for a second key after an enum's variant."""
-    raise InvalidArgument(f"Failed to parse the request body as JSON: {path}: expected value")
+class SearchSyntaxError(InvalidArgument):
+    """serde_json failed while *parsing* (a 400): where (`steps`, a path into the body) and what it met
+    (`problem`: "value", "empty" for `{}`, "extra" for a second key), so the HTTP layer can add serde's
+    "at line L column C" from the body text."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"Failed to parse the request body as JSON: {path}: expected value")
+        self.steps: tuple[str | int, ...] = tuple(int(index) if index else name for name, index in _STEP.findall(path))
+        self.problem = problem
+
+
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _syntax(path: str, problem: str = "value") -> NoReturn:
+    """serde_json fails while parsing an enum that is not a string or a one-key object, or on a second key."""
+    raise SearchSyntaxError(path, problem)
 
 
 def _fields(
@@ -124,13 +138,13 @@ def _enum(raw: Any, path: str, variants: tuple[str, ...], expected: str, content
         kind = "struct" if raw in _STRUCT_VARIANTS else "newtype"
         _fail(f"{path}.{raw}", f"invalid type: unit variant, expected {kind} variant")
     if not isinstance(raw, dict) or not raw:
-        _syntax(path)
+        _syntax(path, "empty" if raw == {} else "value")
     variant, value = next(iter(raw.items()))
     if variant not in variants:
         _fail(path, f"unknown variant `{variant}`, expected {expected}")
     result = content(variant, value, f"{path}.{variant}")
     if len(raw) > 1:
-        _syntax(path)
+        _syntax(path, "extra")
     return result
 
 

@@ -367,3 +367,14 @@ CASES = [
     ),
     case("schema-wrong-shape-422", post(C, {"name": "u_coll", "schema": [1]}, status=422)),
 ]
+
+# serde stops at an unknown hnsw / spann field (422) when it comes before a malformed `space` (400)
+CASES += [
+    case(f"cfg-unknown-field-then-bad-space-{n}", post(C, {"name": "abc", "configuration": config}, status=status))
+    for n, (config, status) in enumerate([
+        ({"spann": {"zz": 1, "space": 5}}, 422),
+        ({"hnsw": {"zz": 1, "space": 5}}, 422),
+        ({"spann": {"space": 5, "zz": 1}}, 400),
+        ({"hnsw": {"ef_construction": 56}, "spann": {"qq": 1, "space": 3}}, 422),
+    ])
+]

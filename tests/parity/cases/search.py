@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..harness import C, Step, case, coll, post
+from ..harness import C, Step, case, coll, post, records
 from .reads import UNKNOWN_UUID, r, seeded
 
 KNN = {"$knn": {"query": [1.0, 0.5]}}
@@ -50,6 +50,19 @@ CASES = [
     case("search-rank-newtype-variant-string-422", *seeded(), s({"rank": "$val"}, status=422)),
     case("search-aggregate-unknown-first-key-422", *seeded(), s({"group_by": {"aggregate": {"zz": AGG["$min_k"], "x": 1}}}, status=422)),
     case("search-aggregate-number-400", *seeded(), s({"group_by": {"aggregate": 1}}, status=400)),
+    # serde's 400s say where it stopped: the value, the `}` of `{}`, or the end of the variant before a second key
+    *(
+        case(f"search-syntax-where-{n}-400", *seeded(), records("r", "search", body, 400, message=True))
+        for n, body in enumerate([
+            {"searches": [{"rank": 1}]},
+            {"searches": [{"rank": {}}]},
+            {"searches": [{"rank": {"$val": 1, "zz": 1}}]},
+            {"searches": [{"rank": {"$sum": [{"$val": 1}, {}]}}]},
+            {"searches": [{"rank": {"$sub": {"left": 1}}}]},
+            {"searches": [{"rank": KNN}, {"group_by": {"aggregate": {"$min_k": {"keys": ["a"], "k": 1}, "x": 1}}}]},
+            {"searches": [{"rank": {"$abs": {"$knn": {"query": [1.0]}, "b": {"c": [1, 2]}}}}]},
+        ])
+    ),
     # fields are read in document order: the first bad one decides between 400 and 422
     case("search-rank-before-filter-400", *seeded(), s({"rank": {}, "filter": {"a": []}}, status=400)),
     case("search-filter-before-rank-422", *seeded(), s({"filter": {"a": []}, "rank": {}}, status=422)),

@@ -17,6 +17,13 @@ CASES = [
     case("b64-urlsafe-alphabet", c(), w("add", {"ids": ["x"], "embeddings": ["AAAA-_-_"]})),
     case("b64-byte-length-400", c(), w("add", {"ids": ["x"], "embeddings": [base64.b64encode(b"abc").decode()]}, 400)),
     case("b64-nan-400", c(), w("add", {"ids": ["x"], "embeddings": [b64(1.0, float("nan"))]}, 400)),
+    # the batch's own dimensions are compared before the collection's
+    *(
+        case(f"dimension-{op}-{name}-400", c(), w("add", {"ids": ["a"], "embeddings": [[1.0, 2.0, 3.0]]}, 201),
+             records("w", op, {"ids": ["b", "c"], "embeddings": vectors}, 400, message=True))
+        for op in ("add", "upsert", "update")
+        for name, vectors in (("short-then-right", [[1, 2], [1, 2, 3]]), ("both-short", [[1, 2], [1, 2]]), ("short-then-long", [[1, 2], [1, 2, 3, 4]]))
+    ),
     # add and upsert check the whole batch for an empty vector first; update checks each vector in turn
     *(
         case(
