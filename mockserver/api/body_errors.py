@@ -13,7 +13,7 @@ import jsonschema_rs
 import orjson
 
 from mockserver.api.spec import JsonObject
-from mockserver.errors import InvalidArgument, Unprocessable
+from mockserver.errors import InvalidArgument, MockError, Unprocessable
 from mockserver.serde.enums import locate
 from mockserver.serde.nesting import TooDeep, serde_path, too_deep
 
@@ -130,19 +130,31 @@ class SequenceForm:
     fields: tuple[str, ...]
     least: int
 
-    def as_object(self, items: list[Any], text: str) -> JsonObject:
+    def as_object(self, items: list[Any], text: str) -> tuple[JsonObject, MockError | None]:
+        """The array as the struct's object, and the error serde raises if the elements it holds read
+        well: too few elements (422) or more than the fields (400 "trailing characters"). serde reads
+        the elements in order, so a bad element comes first (the caller validates the object)."""
+        problem: MockError | None = None
         if len(items) < self.least:
             plural = "" if len(self.fields) == 1 else "s"
-            raise Unprocessable(
+            problem = Unprocessable(
                 f"Failed to deserialize the JSON body into the target type: invalid length {len(items)}, "
                 f"expected struct {self.struct} with {len(self.fields)} element{plural} at {_place(text, text.rfind(']'))}"
             )
-        if len(items) > len(self.fields):
+        elif len(items) > len(self.fields):
             at = locate(text, (len(self.fields),))
-            raise InvalidArgument(
+            problem = InvalidArgument(
                 f"Failed to parse the request body as JSON: trailing characters at {_place(text, at or 0)}"
             )
-        return dict(zip(self.fields, items))
+        return dict(zip(self.fields, items)), problem
+
+
+def only_missing_fields(validator: Any, data: Any) -> bool:
+    """Whether the body's only schema errors (if any) are required fields it lacks."""
+    return all(
+        str(found.get("schemaLocation", "")).endswith("/required") and found.get("instanceLocation") == ""
+        for found in validator.evaluate(data).errors()
+    )
 
 
 def _place(text: str, at: int) -> str:
@@ -165,6 +177,10 @@ SEQUENCE_FORMS: dict[str, SequenceForm] = {
     "collection_add": SequenceForm("AddCollectionRecordsPayload", _RECORDS, 5),
     "collection_upsert": SequenceForm("UpsertCollectionRecordsPayload", _RECORDS, 5),
     "collection_update": SequenceForm("UpdateCollectionRecordsPayload", _RECORDS, 5),
+    "attach_function": SequenceForm("AttachFunctionRequest", ("name", "function_id", "output_collection", "params"), 3),
+    "detach_function": SequenceForm("DetachFunctionRequest", ("delete_output",), 0),
+    "fork_collection": SequenceForm("ForkCollectionPayload", ("new_name",), 1),
+    "collection_search": SequenceForm("SearchRequestPayload", ("searches", "read_level"), 1),
 }
 
 

@@ -293,14 +293,16 @@ def _query_many(ctx: Context, reqs: list[ValidRequest]) -> list[Reply | Exceptio
 @handler("collection_search")
 def _search(ctx: Context, req: ValidRequest) -> Reply:
     from mockserver.store.search import parse_request
-    from mockserver.store.search.parse import SearchSyntaxError
+    from mockserver.store.search.parse import SearchDataError, SearchSyntaxError
 
     try:
         request = parse_request(req.body)  # serde reads the body before any other check
-    except SearchSyntaxError as error:  # say where, as serde_json does
+    except (SearchSyntaxError, SearchDataError) as error:  # say where, as serde_json does
         text = req.raw_body.decode("utf-8", "replace")
-        at = locate(text, error.steps, error.problem)
-        raise InvalidArgument(error.message if at is None else f"{error.message} {line_column(text, at)}") from None
+        at = locate(text, error.steps, error.where)
+        if at is not None:
+            error.message = f"{error.message} {line_column(text, at)}"
+        raise
     return Reply(200, ctx.store.search(req.params["database"], req.params["collection_id"], request))
 
 

@@ -18,7 +18,13 @@ from typing import Any
 import jsonschema_rs
 import orjson
 
-from mockserver.api.body_errors import SEQUENCE_FORMS, error_paths, first_error, within_recursion_limit
+from mockserver.api.body_errors import (
+    SEQUENCE_FORMS,
+    error_paths,
+    first_error,
+    only_missing_fields,
+    within_recursion_limit,
+)
 from mockserver.api.spec import JsonObject, Operation, Spec
 from mockserver.asgi import is_json_media_type
 from mockserver.errors import InvalidArgument, PayloadTooLarge, Unprocessable, UnsupportedMediaType
@@ -110,6 +116,7 @@ def server_schemas(spec: Spec) -> JsonObject:
         }
     if "SearchPayload" in schemas:  # read whole by mockserver.store.search.parse, in document order, as serde does
         schemas["SearchPayload"] = {}
+        schemas.get("SearchRequestPayload", {}).get("properties", {})["read_level"] = {}
     _bound_integers(schemas)
     return schemas
 
@@ -255,7 +262,9 @@ class Validator:
         body = within_recursion_limit(self._components, operation.body_schema, validator, body)
         data = parse_json(body)
         if isinstance(data, list) and sequence_form is not None:
-            data = sequence_form.as_object(data, _text(body))
+            data, deferred = sequence_form.as_object(data, _text(body))
+            if deferred is not None and only_missing_fields(validator, data):
+                raise deferred
         if not validator.is_valid(data):
             assert operation.body_schema is not None
             fixed = unit_variants_as_strings(self._components, operation.body_schema, data)

@@ -194,6 +194,16 @@ def locate(text: str, path: Path, problem: str = "value") -> int | None:
         if problem == "extra":
             value_start = _skip(text, _skip(text, scanstring(text, _skip(text, at + 1) + 1)[1]) + 1)
             return decoder.raw_decode(text, value_start)[1] - 1
+        if problem == "token":  # a data error: a scalar's last character, the one before a map or sequence
+            return at - 1 if text[at] in "{[" else decoder.raw_decode(text, at)[1] - 1
+        if problem == "after":  # a data error raised once the whole value is read
+            return decoder.raw_decode(text, at)[1]
+        if problem == "next":  # ... and the whitespace after it
+            return _skip(text, decoder.raw_decode(text, at)[1])
+        if problem == "key":  # the end of an object's first key (an unknown variant)
+            return int(scanstring(text, _skip(text, at + 1) + 1)[1]) - 1
+        if problem == "end":  # the object's closing brace (a missing field)
+            return decoder.raw_decode(text, at)[1] - 1
         return at
     except (ValueError, IndexError, RecursionError):
         return None

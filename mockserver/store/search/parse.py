@@ -44,8 +44,36 @@ T = TypeVar("T")
 Reader = Callable[[Any, str], Any]
 
 
-def _fail(path: str, message: str) -> NoReturn:
-    raise Unprocessable(f"{DESERIALIZE}: {path}: {message}")
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _steps(path: str) -> tuple[str | int, ...]:
+    return tuple(int(index) if index else name for name, index in _STEP.findall(path))
+
+
+class SearchSyntaxError(InvalidArgument):
+    """serde_json failed while *parsing* (a 400). `steps` (a path into the body) and `where` say
+    where it stopped, so the HTTP layer can add serde's "at line L column C" from the body text:
+    "value" (the value), "empty" (the `}` of `{}`), "extra" (the end of a variant before a second key)."""
+
+    def __init__(self, path: str, where: str, what: str = "expected value", at: str | None = None) -> None:
+        super().__init__(f"Failed to parse the request body as JSON: {path}: {what}")
+        self.steps, self.where = _steps(path if at is None else at), where
+
+
+class SearchDataError(Unprocessable):
+    """serde's data error (a 422), located like `SearchSyntaxError`; `where`: "token" (a scalar's last
+    character, or the one before a map or sequence), "after" (past the value; "next": and past the
+    whitespace after it), "key" (the end of the
+    object's first key), "end" (the object's `}`)."""
+
+    def __init__(self, path: str, message: str, where: str, at: str | None = None) -> None:
+        super().__init__(f"{DESERIALIZE}: {path}: {message}")
+        self.steps, self.where = _steps(path if at is None else at), where
+
+
+def _fail(path: str, message: str, where: str = "token", at: str | None = None) -> NoReturn:
+    raise SearchDataError(path, message, where, at)
 
 
 def _found(value: Any) -> str:
@@ -93,23 +121,36 @@ def _strings(value: Any, path: str) -> list[str]:
     return value
 
 
-class SearchSyntaxError(InvalidArgument):
-    """serde_json failed while *parsing* (a 400): where (`steps`, a path into the body) and what it met
-    (`problem`: "value", "empty" for `{}`, "extra" for a second key), so the HTTP layer can add serde's
-    "at line L column C" from the body text."""
-
-    def __init__(self, path: str, problem: str) -> None:
-        super().__init__(f"Failed to parse the request body as JSON: {path}: expected value")
-        self.steps: tuple[str | int, ...] = tuple(int(index) if index else name for name, index in _STEP.findall(path))
-        self.problem = problem
-
-
-_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-def _syntax(path: str, problem: str = "value") -> NoReturn:
+def _syntax(path: str, where: str = "value") -> NoReturn:
     """serde_json fails while parsing an enum that is not a string or a one-key object, or on a second key."""
-    raise SearchSyntaxError(path, problem)
+    raise SearchSyntaxError(path, where)
+
+
+def _struct(
+    raw: Any, path: str, name: str, readers: dict[str, Reader], required: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """serde's derived struct `name` (`readers` in declaration order): from an object, or from an array."""
+    if isinstance(raw, list):
+        return _sequence(raw, path, name, readers, required)
+    return _fields(_object(raw, path, name), path, readers, required)
+
+
+def _sequence(
+    items: list[Any], path: str, name: str, readers: dict[str, Reader], required: tuple[str, ...]
+) -> dict[str, Any]:
+    """A struct read from an array: fields by position; a missing one must have a default (else
+    "invalid length", 422); more elements than fields is a parse error (400 "trailing characters")."""
+    fields = list(readers)
+    read: dict[str, Any] = {}
+    for i, field in enumerate(fields):
+        if i < len(items):
+            read[field] = readers[field](items[i], f"{path}[{i}]")
+        elif field in required:
+            plural = "" if len(fields) == 1 else "s"
+            _fail(path, f"invalid length {i}, expected {name} with {len(fields)} element{plural}", "end")
+    if len(items) > len(fields):
+        raise SearchSyntaxError(path, "value", "trailing characters", at=f"{path}[{len(fields)}]")
+    return read
 
 
 def _fields(
@@ -124,7 +165,7 @@ def _fields(
             read[name] = reader(value, name if path == "." else f"{path}.{name}")
     for name in required:
         if name not in data:
-            _fail(path, f"missing field `{name}`")
+            _fail(path, f"missing field `{name}`", "end")
     return read
 
 
@@ -136,12 +177,12 @@ def _enum(raw: Any, path: str, variants: tuple[str, ...], expected: str, content
         if raw not in variants:
             _fail(path, f"unknown variant `{raw}`, expected {expected}")
         kind = "struct" if raw in _STRUCT_VARIANTS else "newtype"
-        _fail(f"{path}.{raw}", f"invalid type: unit variant, expected {kind} variant")
+        _fail(f"{path}.{raw}", f"invalid type: unit variant, expected {kind} variant", "next", at=path)
     if not isinstance(raw, dict) or not raw:
         _syntax(path, "empty" if raw == {} else "value")
     variant, value = next(iter(raw.items()))
     if variant not in variants:
-        _fail(path, f"unknown variant `{variant}`, expected {expected}")
+        _fail(path, f"unknown variant `{variant}`, expected {expected}", "key")
     result = content(variant, value, f"{path}.{variant}")
     if len(raw) > 1:
         _syntax(path, "extra")
@@ -152,7 +193,7 @@ def parse_request(body: Any) -> SearchRequest:
     """The whole `POST .../search` body (already checked to be an object with a `searches` list)."""
     data = _object(body, ".", "struct SearchRequestPayload")
     read = _fields(data, ".", {"searches": _searches, "read_level": _read_level}, required=("searches",))
-    return SearchRequest(read["searches"], read.get("read_level") or "index_and_wal")
+    return SearchRequest(read["searches"], read.get("read_level", "index_and_wal"))
 
 
 def _searches(raw: Any, path: str) -> tuple[SearchPlan, ...]:
@@ -161,18 +202,30 @@ def _searches(raw: Any, path: str) -> tuple[SearchPlan, ...]:
     return tuple(_payload(p, f"{path}[{i}]") for i, p in enumerate(raw))
 
 
-def _read_level(raw: Any, path: str) -> str | None:
-    if raw is None or raw in READ_LEVELS:
-        return raw  # type: ignore[no-any-return]
-    shown = _found(raw) if not isinstance(raw, str) else f"unknown variant `{raw}`"
-    _fail(path, f"{shown}, expected one of `index_and_wal`, `index_only`, `index_and_bounded_wal`")
+def _read_level(raw: Any, path: str) -> str:
+    """A unit-variant enum with a default (not an Option: `null` is a parse error, as `{}` is)."""
+    expected = "one of `index_and_wal`, `index_only`, `index_and_bounded_wal`"
+    if isinstance(raw, str):
+        if raw not in READ_LEVELS:
+            _fail(path, f"unknown variant `{raw}`, expected {expected}")
+        return raw
+    if not isinstance(raw, dict) or not raw:
+        _syntax(path, "empty" if raw == {} else "value")
+    variant, value = next(iter(raw.items()))
+    if variant not in READ_LEVELS:
+        _fail(path, f"unknown variant `{variant}`, expected {expected}", "key")
+    if value is not None:
+        _fail(f"{path}.{variant}", f"invalid type: {_found(value)}, expected unit")
+    if len(raw) > 1:
+        _syntax(path, "extra")
+    return str(variant)
 
 
 def _payload(raw: Any, path: str) -> SearchPlan:
-    data = _object(raw, path, "struct SearchPayload")
-    read = _fields(
-        data,
+    read = _struct(
+        raw,
         path,
+        "struct SearchPayload",
         {
             "filter": _filter,
             "rank": lambda value, at: None if value is None else _rank(value, at),
@@ -187,16 +240,17 @@ def _payload(raw: Any, path: str) -> SearchPlan:
 
 
 def _limit(raw: Any, path: str) -> tuple[int, int | None]:
-    window = _object(raw, path, "struct Limit")
-    read = _fields(
-        window, path, {"offset": _u32, "limit": lambda value, at: None if value is None else _u32(value, at)}
+    read = _struct(
+        raw,
+        path,
+        "struct Limit",
+        {"offset": _u32, "limit": lambda value, at: None if value is None else _u32(value, at)},
     )
     return read.get("offset", 0), read.get("limit")
 
 
 def _select(raw: Any, path: str) -> tuple[str, ...]:
-    chosen = _object(raw, path, "struct Select")
-    keys = _fields(chosen, path, {"keys": _strings}).get("keys")
+    keys = _struct(raw, path, "struct Select", {"keys": _strings}).get("keys")
     return () if keys is None else select_order(keys)
 
 
@@ -207,7 +261,7 @@ def _filter(raw: Any, path: str) -> Where | None:
     try:
         return parse_where_unchecked(raw)
     except InvalidArgument as error:
-        _fail(path, error.message)
+        _fail(path, error.message, "after")
 
 
 _RANKS_EXPECTED = "one of " + ", ".join(f"`{name}`" for name in RANK_OPS)
@@ -227,18 +281,19 @@ def _rank_content(op: str, content: Any, inner: str) -> Rank:
             _fail(inner, f"invalid type: {_found(content)}, expected a sequence")
         return Nary(op, tuple(_rank(item, f"{inner}[{i}]") for i, item in enumerate(content)))
     if op in _BINARY:
-        operands = _fields(
-            _object(content, inner, "struct BinaryOperands"), inner, {"left": _rank, "right": _rank}, ("left", "right")
+        kind = "Subtraction" if op == "$sub" else "Division"
+        operands = _struct(
+            content, inner, f"struct variant RankExpr::{kind}", {"left": _rank, "right": _rank}, ("left", "right")
         )
         return Binary(op, operands["left"], operands["right"])
     return Unary(op, _rank(content, inner))
 
 
 def _knn(raw: Any, path: str) -> Knn:
-    data = _object(raw, path, "struct Knn")
-    read = _fields(
-        data,
+    read = _struct(
+        raw,
         path,
+        "struct variant RankExpr::Knn",
         {
             "query": _query,
             "key": _string,
@@ -279,14 +334,14 @@ def _query(raw: Any, path: str) -> tuple[float, ...] | SparseQuery:
         ):
             floats = tuple(_f32(v, path) for v in values)
             return SparseQuery(tuple(indices), floats, None if tokens is None else tuple(tokens))
-    _fail(path, "data did not match any variant of untagged enum QueryVector")
+    _fail(path, "data did not match any variant of untagged enum QueryVector", "after")
 
 
 def _group_by(raw: Any, path: str) -> GroupBy:
-    data = _object(raw, path, "struct GroupBy")
-    read = _fields(
-        data,
+    read = _struct(
+        raw,
         path,
+        "struct GroupBy",
         {
             "keys": _strings,
             "aggregate": lambda value, at: (
@@ -298,5 +353,6 @@ def _group_by(raw: Any, path: str) -> GroupBy:
 
 
 def _aggregate(kind: str, content: Any, inner: str) -> Aggregate:
-    body = _fields(_object(content, inner, "struct variant"), inner, {"keys": _strings, "k": _u32}, ("keys", "k"))
+    name = "struct variant Aggregate::" + ("MinK" if kind == "$min_k" else "MaxK")
+    body = _struct(content, inner, name, {"keys": _strings, "k": _u32}, ("keys", "k"))
     return Aggregate(kind, tuple(body["keys"]), body["k"])

@@ -273,4 +273,19 @@ CASES = [
     case("coll-underscore-uuid-400", get(f"{C}/0000_0000000000000000000000000000/count", status=400, message=True)),
     case("coll-braced-uuid-404", get(f"{C}/%7B{UNKNOWN_UUID}%7D/count", status=404, message=True)),
     case("stub-post-wrong-method-405", *seeded(), req("GET", f"{C}/{{r}}/fork", status=405)),
+    # serde's derive also reads these structs from an array: elements in field order, then missing or extra ones
+    *(
+        case(f"sequence-body-{op.replace('/', '-')}-{n}", *seeded(), records("r", op, body, status=None))
+        for op, bodies in (
+            ("functions/attach", [[], ["fn"], ["fn", "f", "out"], ["fn", "f", "out", {}, 1], [1], ["fn", "f", 1], [1, 2, 3, 4, 5]]),
+            ("fork", [[], ["newname"], ["newname", 1], [1], [1, 2]]),
+            ("search", [[], [[]], [[], "index_only"], [[], "index_only", 1], [5], [[{"rank": {}}], 1]]),
+            ("attached_functions/fn/detach", [[], [True], [False, 1], ["x"], [None], ["x", 1]]),
+        )
+        for n, body in enumerate(bodies)
+    ),
+    *(
+        case(f"search-read-level-{n}", *seeded(), records("r", "search", {"searches": [], "read_level": level}, message=True))
+        for n, level in enumerate([5, True, [], {}, "zz", {"zz": None}, {"index_only": None}, {"index_only": 5}, {"index_only": None, "x": 1}, None])
+    ),
 ]
