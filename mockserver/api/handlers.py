@@ -334,7 +334,7 @@ def _indexing_status(ctx: Context, req: ValidRequest) -> Reply:
 
 @handler("attach_function")
 def _attach(ctx: Context, req: ValidRequest) -> Reply:
-    _function_collection_id(ctx, req)  # the sysdb refuses before any collection lookup
+    _function_collection_id(req)  # the sysdb refuses before any collection lookup
     if ctx.store.profile.is_cloud:
         p, b = req.params, req.body
         info, created = ctx.store.attach_function(
@@ -349,7 +349,7 @@ def _attach(ctx: Context, req: ValidRequest) -> Reply:
 
 @handler("get_attached_function")
 def _get_attached(ctx: Context, req: ValidRequest) -> Reply:
-    _function_collection_id(ctx, req, "Failed to get attached function")
+    _function_collection_id(req, "Failed to get attached function")
     if ctx.store.profile.is_cloud:
         p = req.params
         found = ctx.store.get_attached_function(p["tenant"], p["database"], p["collection_id"], p["function_name"])
@@ -359,7 +359,7 @@ def _get_attached(ctx: Context, req: ValidRequest) -> Reply:
 
 @handler("detach_function")
 def _detach(ctx: Context, req: ValidRequest) -> Reply:
-    _function_collection_id(ctx, req)
+    _function_collection_id(req)
     if ctx.store.profile.is_cloud:
         p = req.params
         delete_output = bool((req.body or {}).get("delete_output", False))
@@ -368,11 +368,11 @@ def _detach(ctx: Context, req: ValidRequest) -> Reply:
     raise Unimplemented("Tonic error: code: 'Operation is not implemented or not supported', message: \"Not implemented\"")
 
 
-def _function_collection_id(ctx: Context, req: ValidRequest, wrapper: str = "Tonic error") -> None:
-    """The attached-function endpoints check the database segment's length, then that the collection
-    id is a UUID: 400 with the `uuid` crate's reason inside the sysdb client's error."""
+def _function_collection_id(req: ValidRequest, wrapper: str = "Tonic error") -> None:
+    """The attached-function endpoints check the database segment (length, then no multi-region `+`),
+    then that the collection id is a UUID: 400 with the `uuid` crate's reason in the sysdb client's error."""
     check_database_segment(req.params["database"])
-    if "+" in req.params["database"] and ctx.store.profile.is_cloud:
+    if "+" in req.params["database"]:
         raise InvalidArgument("multi-region databases do not support attached functions")
     problem = uuid_error(req.params["collection_id"])
     if problem is not None:

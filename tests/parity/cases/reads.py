@@ -254,6 +254,22 @@ CASES = [
             ("detach", lambda p, **o: post(p + "/attached_functions/fn/detach", {}, **o)),
         )
     ),
+    *(
+        case(
+            f"function-multi-region-{db}-{n}-400",
+            step(f"/api/v2/tenants/default_tenant/databases/{db}/collections/x", status=400, message=True),
+        )
+        for db in ("ab%2Bcd", "abc%2B", "a%2B")
+        for n, step in enumerate(
+            (
+                lambda p, **o: post(
+                    p + "/functions/attach", {"name": "fn", "function_id": "f", "output_collection": "o"}, **o
+                ),
+                lambda p, **o: get(p + "/functions/fn", **o),
+                lambda p, **o: post(p + "/attached_functions/fn/detach", {}, **o),
+            )
+        )
+    ),
     case(
         "function-short-database-before-uuid-400",
         get("/api/v2/tenants/default_tenant/databases/ab/collections/x/functions/fn", status=400, message=True),
@@ -277,7 +293,10 @@ CASES = [
     *(
         case(f"sequence-body-{op.replace('/', '-')}-{n}", *seeded(), records("r", op, body, status=None))
         for op, bodies in (
-            ("functions/attach", [[], ["fn"], ["fn", "f", "out"], ["fn", "f", "out", {}, 1], [1], ["fn", "f", 1], [1, 2, 3, 4, 5]]),
+            (
+                "functions/attach",
+                [[], ["fn"], ["fn", "f", "out"], ["fn", "f", "out", {}, 1], [1], ["fn", "f", 1], [1, 2, 3, 4, 5]],
+            ),
             ("fork", [[], ["newname"], ["newname", 1], [1], [1, 2]]),
             ("search", [[], [[]], [[], "index_only"], [[], "index_only", 1], [5], [[{"rank": {}}], 1]]),
             ("attached_functions/fn/detach", [[], [True], [False, 1], ["x"], [None], ["x", 1]]),
@@ -285,7 +304,24 @@ CASES = [
         for n, body in enumerate(bodies)
     ),
     *(
-        case(f"search-read-level-{n}", *seeded(), records("r", "search", {"searches": [], "read_level": level}, message=True))
-        for n, level in enumerate([5, True, [], {}, "zz", {"zz": None}, {"index_only": None}, {"index_only": 5}, {"index_only": None, "x": 1}, None])
+        case(
+            f"search-read-level-{n}",
+            *seeded(),
+            records("r", "search", {"searches": [], "read_level": level}, message=True),
+        )
+        for n, level in enumerate(
+            [
+                5,
+                True,
+                [],
+                {},
+                "zz",
+                {"zz": None},
+                {"index_only": None},
+                {"index_only": 5},
+                {"index_only": None, "x": 1},
+                None,
+            ]
+        )
     ),
 ]
