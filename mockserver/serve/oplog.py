@@ -13,7 +13,8 @@ fix a collection's dimension even when a later check of the request fails.
 `replay` applies a row through the Store's methods with the same arguments the handlers pass, so a
 handler that changes how it calls the store must change here too (tests/serve/test_persistence.py
 compares the state before and after a replay for every logged operation). Operations not in
-`RECORDED` are reads, no-ops (`update_tenant`) or always errors locally (fork, functions, search).
+`RECORDED` are reads or no-ops (`update_tenant`, `search`); fork and the function operations are logged
+when they succeed (the cloud profile), with the ids the store picked.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ def _extra_collection_id(store: Store, request: ValidRequest, reply: Reply) -> A
     return reply.body["id"] if isinstance(reply.body, dict) else None
 
 
+def _extra_function_ids(store: Store, request: ValidRequest, reply: Reply) -> Any:
+    source = logged_collection(store, request)
+    fn = None if source is None else source.attached_function
+    return None if fn is None else [fn.id, fn.output_collection_id]
+
+
 #: operation id -> what the store picked that a replay must reuse (the rest is the request itself)
 RECORDED: dict[str, Callable[[Store, ValidRequest, Reply], Any]] = {
     "reset": _extra_none,
@@ -54,6 +61,10 @@ RECORDED: dict[str, Callable[[Store, ValidRequest, Reply], Any]] = {
     "collection_upsert": _extra_none,
     "collection_update": _extra_none,
     "collection_delete": _extra_none,
+    # the cloud profile's (the local one answers them with errors, which are never logged)
+    "fork_collection": _extra_collection_id,
+    "attach_function": _extra_function_ids,
+    "detach_function": _extra_none,
 }
 
 #: record writes logged as the raw body (large; the validator rewrites nothing in their schemas)
@@ -99,6 +110,15 @@ def replay(store: Store, op: str, args: dict[str, Any], b: dict[str, Any]) -> No
             store.update(p["database"], p["collection_id"], _batch(b))
         elif op == "collection_delete":
             store.delete(p["database"], p["collection_id"], b.get("ids"), b.get("where"), b.get("where_document"), b.get("limit"))
+        elif op == "fork_collection":
+            store.fork(p["database"], p["collection_id"], b["new_name"], x)
+        elif op == "attach_function":
+            store.attach_function(
+                p["database"], p["collection_id"], b["name"], b["function_id"], b["output_collection"], b.get("params"),
+                None if x is None else (x[0], x[1]),
+            )
+        elif op == "detach_function":
+            store.detach_function(p["database"], p["collection_id"], p["name"], bool((b or {}).get("delete_output", False)))
         elif op == "_dimension":
             found = store.collections.by_id.get(x["id"])
             if found is not None and found.dimension is None:

@@ -45,9 +45,9 @@ import json
 import logging
 import os
 import sqlite3
-from dataclasses import asdict, fields
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import orjson
@@ -55,10 +55,9 @@ import orjson
 from mockserver.api.handlers import Context, Reply
 from mockserver.api.validate import ValidRequest, parse_json
 from mockserver.errors import Internal, MockError
+from mockserver.serve.collection_json import cloud_fields, collection_from_json, collection_json, restore_cloud
 from mockserver.serve.oplog import RAW_BODIES, RECORD_WRITES, RECORDED, logged_collection, replay
 from mockserver.store import Store
-from mockserver.store.collections import Collection
-from mockserver.store.configuration import Configuration, Hnsw
 from mockserver.store.records import RecordTable
 
 log = logging.getLogger("mockserver")
@@ -226,7 +225,7 @@ class Persistence:
 
     # start-up ------------------------------------------------------------------------------------
     def load(self) -> None:
-        """Rebuild the store from the snapshot tables, replay the log, compact."""
+        """Rebuild the store from the snapshot tables, replay the log, compact (the cloud log, then the file)."""
         with self.store.lock:
             meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
             if meta.get("format", FORMAT) != FORMAT:
@@ -248,6 +247,7 @@ class Persistence:
                 except MockError as exc:
                     log.warning("state file %s: log entry %d (%s) no longer applies: %s", self.path, seq, op, exc.message)
                 self.replayed += 1
+            self.store.compact()  # cloud profile: the replayed writes come back indexed, as a snapshot's do
             self.compact()
 
     def _load_snapshot(self) -> None:
@@ -257,8 +257,12 @@ class Persistence:
         for tenant, name, db_id in self.db.execute("SELECT tenant, name, id FROM databases ORDER BY rowid"):
             catalog.create_database(tenant, name, db_id)
         rows = self.db.execute("SELECT id, tenant, database, name, fields FROM collections ORDER BY pos").fetchall()
+        cloud: dict[str, dict[str, Any]] = {}
         for cid, tenant, database, name, fields_json in rows:
-            collection = _collection(orjson.loads(fields_json))
+            data = orjson.loads(fields_json)
+            if "_cloud" in data:
+                cloud[cid] = data.pop("_cloud")
+            collection = collection_from_json(data)
             table = collection.records
             if collection.dimension is not None:
                 table.ensure_dimension(collection.dimension)
@@ -273,6 +277,7 @@ class Persistence:
             collections.by_id[cid] = collection
             collections.by_name[(tenant, database, name)] = collection
             self._saved[cid] = (table, table.version)
+        restore_cloud(collections, cloud)
 
     # snapshots -----------------------------------------------------------------------------------
     def checkpoint(self) -> None:
@@ -289,6 +294,7 @@ class Persistence:
     def _compact(self) -> None:
         db, catalog, by_id = self.db, self.store.catalog, self.store.collections.by_id
         saved: dict[str, tuple[RecordTable, int]] = {}
+        cloud = cloud_fields(self.store.collections)
         if db.in_transaction:
             db.execute("COMMIT")  # logged writes first: the snapshot includes them anyway
         db.execute("BEGIN IMMEDIATE")
@@ -304,7 +310,7 @@ class Persistence:
             db.executemany(
                 "INSERT INTO collections (pos, id, tenant, database, name, fields) VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    (pos, c.id, c.tenant, c.database, c.name, _dumps(_collection_json(c)).decode())
+                    (pos, c.id, c.tenant, c.database, c.name, _dumps(collection_json(c, cloud.get(c.id))).decode())
                     for pos, c in enumerate(by_id.values())
                 ],
             )
@@ -367,37 +373,4 @@ def _record_rows(cid: str, table: RecordTable) -> list[tuple[Any, ...]]:
                 _dumps([table.metadata(r) for r in listed]).decode(),
             )
         )
-    return out
-
-
-def _collection_json(collection: Collection) -> dict[str, Any]:
-    """Every field of a Collection but its records (so fields added to the store later persist too)."""
-    out: dict[str, Any] = {}
-    for f in fields(collection):
-        if f.name == "configuration":
-            config = collection.configuration
-            out[f.name] = {c.name: asdict(config.hnsw) if c.name == "hnsw" else getattr(config, c.name) for c in fields(config)}
-        elif not f.name.startswith("_"):  # the record table is stored apart
-            out[f.name] = getattr(collection, f.name)
-    return out
-
-
-def _collection(data: dict[str, Any]) -> Collection:
-    data = _repair_spaces(data)
-    config: dict[str, Any] = {k: Hnsw(**v) if k == "hnsw" else v for k, v in data.pop("configuration").items()}
-    return Collection(configuration=Configuration(**config), **data)
-
-
-def _repair_spaces(node: Any) -> Any:
-    """Files written before the log kept the accepted body may hold a distance space as the client
-    wrote it, `{"cosine": null}` (serde's other spelling of "cosine"): read it as the variant."""
-    if isinstance(node, list):
-        return [_repair_spaces(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out = {}
-    for key, value in node.items():
-        if key == "space" and isinstance(value, dict) and len(value) == 1 and next(iter(value.values())) is None:
-            value = next(iter(value))
-        out[key] = _repair_spaces(value)
     return out

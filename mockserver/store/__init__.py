@@ -225,8 +225,8 @@ class Store:
             wal = self.collections.by_uuid(database, collection_id).wal
             return None if wal is None else wal.status()
 
-    def fork(self, database: str, collection_id: str, new_name: str) -> Collection:
-        """`fork` (cloud profile): a copy-on-write copy of the collection under a new name."""
+    def fork(self, database: str, collection_id: str, new_name: str, new_id: str | None = None) -> Collection:
+        """`fork` (cloud profile): a copy-on-write copy of the collection under a new name (`new_id`: a replay's)."""
         import uuid
 
         from mockserver.store.fork import check_fork_database, fork
@@ -235,7 +235,7 @@ class Store:
             check_database_segment(database)
             check_fork_database(database)
             source = self.collections.by_uuid(database, collection_id)
-            return fork(self.collections, source, new_name, str(uuid.uuid4()))
+            return fork(self.collections, source, new_name, new_id or str(uuid.uuid4()))
 
     def fork_count(self, database: str, collection_id: str) -> int:
         """`fork_count` (cloud profile): fork edges in the collection's whole fork tree."""
@@ -256,13 +256,23 @@ class Store:
 
     # attached functions (cloud profile) ---------------------------------------------------
     def attach_function(
-        self, database: str, collection_id: str, name: str, function: str, output: str, params: Any
+        self,
+        database: str,
+        collection_id: str,
+        name: str,
+        function: str,
+        output: str,
+        params: Any,
+        ids: tuple[str, str] | None = None,
     ) -> tuple[dict[str, Any], bool]:
-        """`{"id", "name", "function_name"}` of the attached function, and whether it is new."""
+        """`{"id", "name", "function_name"}` of the attached function, and whether it is new (`ids`: the
+        function's and its output collection's, when a replay reuses them)."""
         from mockserver.store import functions
 
         with self.lock:
-            fn, created = functions.attach(self.collections, database, collection_id, name, function, output, params)
+            fn, created = functions.attach(
+                self.collections, database, collection_id, name, function, output, params, ids
+            )
             return fn.info(), created
 
     def get_attached_function(self, tenant: str, database: str, collection_id: str, name: str) -> dict[str, Any]:

@@ -72,7 +72,14 @@ def attached(collection: Collection) -> AttachedFunction | None:
 
 
 def attach(
-    collections: Collections, database: str, collection_id: str, name: str, function: str, output: str, params: Any
+    collections: Collections,
+    database: str,
+    collection_id: str,
+    name: str,
+    function: str,
+    output: str,
+    params: Any,
+    ids: tuple[str, str] | None = None,
 ) -> tuple[AttachedFunction, bool]:
     """Attach `function` to the collection as `name`, writing to `output` (a new collection)."""
     if not name:
@@ -98,8 +105,8 @@ def attach(
         raise InvalidArgument("params must be empty - no functions currently accept parameters")
     if (source.tenant, source.database, output) in collections.by_name:
         raise AlreadyExists(f"Output collection [{output}] already exists")
-    function_id = str(uuid.uuid4())
-    made = collections.create(source.tenant, source.database, output, None, None, None, False)
+    function_id, output_id = ids if ids is not None else (str(uuid.uuid4()), None)
+    made = collections.create(source.tenant, source.database, output, None, None, None, False, output_id)
     # the output collection has the default HNSW schema whatever the deployment's default index
     made.configuration = replace(Configuration(), source_attached_function_id=function_id)
     fn = AttachedFunction(function_id, name, function, source.id, output, made.id, source.tenant, source.database)
