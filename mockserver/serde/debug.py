@@ -3,9 +3,9 @@
 `str`'s `Debug` writes the string in double quotes and escapes, character by character (Rust's
 `char::escape_debug_ext` with grapheme extenders escaped): `\\0 \\t \\r \\n`, the backslash and the
 double quote; then characters of Unicode's Grapheme_Extend property and those Rust does not count as
-printable (categories Cc, Cf, Cs, Co, Cn, Zl, Zp, Zs but the space, which is Python's
-`str.isprintable` rule too) as `\\u{hex}`. The Unicode tables are Python's and the `regex` module's,
-which may be a version behind Rust's for characters assigned recently.
+printable (categories Cc, Cf, Cs, Co, Cn, Zl, Zp, Zs but the space) as `\\u{hex}`. The Unicode tables
+are the `regex` module's (Python's own `unicodedata` is older than Rust's: U+14219, assigned in
+Unicode 16, is unassigned to Python 3.11).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 _SHORT = {"\0": "\\0", "\t": "\\t", "\r": "\\r", "\n": "\\n", "\\": "\\\\", '"': '\\"'}
-_EXTEND: list[Any] = []
+_ESCAPED: list[Any] = []
 
 
 def rust_debug(text: str) -> str:
@@ -26,10 +26,10 @@ def _escape(c: str) -> str:
         return _SHORT[c]
     if " " <= c <= "~":
         return c
-    if not _EXTEND:
+    if not _ESCAPED:
         import regex  # type: ignore[import-untyped]  # only when a message quotes non-ASCII input
 
-        _EXTEND.append(regex.compile(r"\p{Grapheme_Extend}"))
-    if _EXTEND[0].match(c) or not c.isprintable():
+        _ESCAPED.append(regex.compile(r"[\p{Grapheme_Extend}\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]"))
+    if _ESCAPED[0].match(c):
         return f"\\u{{{ord(c):x}}}"
     return c

@@ -241,6 +241,7 @@ CASES = [
                 "\u0301a",
                 '"',
                 "\u00ad",
+                "\U00014219",  # assigned in Unicode 16: printable to Rust
             ]  # the last ones: escaped as Rust's {:?} does
         )
         for kind, step in (
