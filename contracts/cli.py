@@ -187,6 +187,14 @@ def options_from(args: argparse.Namespace) -> RunOptions:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # `contracts drift | head`: the reader left; no traceback (and no verdict)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = parser().parse_args(argv)
     if args.command == "drift":
         return _list_drift(args.drift)

@@ -149,3 +149,24 @@ def test_every_option_is_in_the_readme(program: str, readme: Path) -> None:
     known = set(_options(PARSERS[program]()))
     documented = _readme_options(readme)
     assert not known - documented, f"{program} options missing from {readme.name}'s tables: {sorted(known - documented)}"
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path: Path) -> None:
+    """`contracts drift FILE | head -1`: the pipe closes under the listing (long enough to outgrow the pipe)."""
+    import subprocess
+    import sys
+
+    drift = tmp_path / "long.yaml"
+    entries = "".join(
+        f"  - id: entry-{n}\n    category: auth-not-enforced\n    reason: {'x' * 100}\n    match: {{operations: [heartbeat]}}\n"
+        for n in range(2000)
+    )
+    drift.write_text("target: long\ndrifts:\n" + entries, encoding="utf-8")
+    code = f"import sys; from contracts.cli import main; sys.exit(main(['drift', '--drift', {str(drift)!r}]))"
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as listing:
+        assert listing.stdout is not None and listing.stderr is not None
+        assert listing.stdout.readline()
+        listing.stdout.close()  # what `head -1` does after its line; 2,000 lines (200 KB) cannot fit in the pipe
+        errors = listing.stderr.read().decode()
+        assert listing.wait(timeout=60) == 1
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors, errors
