@@ -41,8 +41,15 @@ class RouteTable:
 
     def __init__(self, spec: Spec) -> None:
         self.root = _Node()
+        #: operation id -> its path parameter names, in path order
+        self.param_names: dict[str, tuple[str, ...]] = {}
+        #: raw path -> the trie walk's result: clients repeat their paths (bounded; cleared when full)
+        self._walks: dict[str, tuple[_Node, tuple[str, ...]] | None] = {}
         for op in spec.operations:
             self._add(op)
+            self.param_names[op.operation_id] = tuple(
+                s[1:-1] for s in op.path.strip("/").split("/") if s.startswith("{")
+            )
 
     def _add(self, op: Operation) -> None:
         node = self.root
@@ -66,8 +73,14 @@ class RouteTable:
         matching (invalid UTF-8 there: `invalid_param`)."""
         if not raw_path.startswith("/"):
             return RouteMatch(Hit.NONE)
-        segments = raw_path[1:].split("/")
-        found = _walk(self.root, segments, 0, [])
+        try:
+            found = self._walks[raw_path]
+        except KeyError:
+            walked = _walk(self.root, raw_path[1:].split("/"), 0, [])
+            found = None if walked is None else (walked[0], tuple(walked[1]))
+            if len(self._walks) >= _WALKS_KEPT:
+                self._walks.clear()
+            self._walks[raw_path] = found
         if found is None:
             return RouteMatch(Hit.NONE)
         node, values = found
@@ -79,7 +92,7 @@ class RouteTable:
             if "GET" in methods:
                 methods.add("HEAD")
             return RouteMatch(Hit.PATH_ONLY, allow=tuple(sorted(methods)))
-        names = [s[1:-1] for s in op.path.strip("/").split("/") if s.startswith("{")]
+        names = self.param_names[op.operation_id]
         params, invalid = {}, None
         for name, value in zip(names, values):
             try:
@@ -87,6 +100,9 @@ class RouteTable:
             except UnicodeDecodeError:
                 params[name], invalid = value, invalid or name
         return RouteMatch(Hit.FULL, op, params, invalid_param=invalid)
+
+
+_WALKS_KEPT = 4096
 
 
 def _walk(node: _Node, segments: list[str], i: int, values: list[str]) -> tuple[_Node, list[str]] | None:

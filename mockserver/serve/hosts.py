@@ -19,6 +19,7 @@ A request without `Host` (HTTP/1.0; browsers always send one) passes. A refused 
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Sequence
@@ -42,6 +43,7 @@ def host_name(value: str) -> str | None:
     return name[:-1] if name.endswith(".") and len(name) > 1 else name
 
 
+@functools.lru_cache(maxsize=256)
 def is_ip(name: str) -> bool:
     try:
         ipaddress.ip_address(name)
