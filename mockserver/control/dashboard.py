@@ -21,6 +21,8 @@ PREFIX = "/__mock/ui"
 FILES = {
     "index.html": b"text/html; charset=utf-8",
     "dashboard.css": b"text/css; charset=utf-8",
+    "dashboard-core.js": b"text/javascript; charset=utf-8",
+    "dashboard-data.js": b"text/javascript; charset=utf-8",
     "dashboard.js": b"text/javascript; charset=utf-8",
 }
 _HEADERS = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from starlette.testclient import TestClient
 
 from mockserver.api.app import create_app
@@ -18,6 +20,9 @@ def test_dashboard_files_are_served_without_being_journaled() -> None:
     assert client.get("/__mock/ui/index.html").content == page.content
     script = client.get("/__mock/ui/dashboard.js")
     assert script.headers["content-type"] == "text/javascript; charset=utf-8" and b"/__mock/journal?bodies=false" in script.content
+    for name in re.findall(rb'<script src="([^"]+)"', page.content):  # every part the page loads is served
+        part = client.get(f"/__mock/ui/{name.decode()}")
+        assert (part.status_code, part.headers["content-type"]) == (200, "text/javascript; charset=utf-8"), name
     assert client.get("/__mock/ui/dashboard.css").headers["content-type"] == "text/css; charset=utf-8"
     assert client.head("/__mock/ui/").content == b""
     assert len(app.journal) == 0
