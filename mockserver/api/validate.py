@@ -263,8 +263,11 @@ class Validator:
         data = parse_json(body)
         if isinstance(data, list) and sequence_form is not None:
             data, deferred = sequence_form.as_object(data, _text(body))
-            if deferred is not None and only_missing_fields(validator, data):
-                raise deferred
+            if deferred is not None and (
+                validator.is_valid(data)  # extra elements after good ones
+                or (len(body) <= SERDE_WORDS_MAX_BYTES and only_missing_fields(validator, data))  # too few
+            ):
+                raise deferred  # else a bad element comes first: the 422 below
         if not validator.is_valid(data):
             assert operation.body_schema is not None
             fixed = unit_variants_as_strings(self._components, operation.body_schema, data)
