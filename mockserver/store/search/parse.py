@@ -64,8 +64,7 @@ class SearchSyntaxError(InvalidArgument):
 class SearchDataError(Unprocessable):
     """serde's data error (a 422), located like `SearchSyntaxError`; `where`: "token" (a scalar's last
     character, or the one before a map or sequence), "after" (past the value; "next": and past the
-    whitespace after it), "key" (the end of the
-    object's first key), "end" (the object's `}`)."""
+    whitespace after it), "key" (the end of the object's first key), "end" (the object's `}`)."""
 
     def __init__(self, path: str, message: str, where: str, at: str | None = None) -> None:
         super().__init__(f"{DESERIALIZE}: {path}: {message}")
