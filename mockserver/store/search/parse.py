@@ -125,6 +125,11 @@ def _syntax(path: str, where: str = "value") -> NoReturn:
     raise SearchSyntaxError(path, where)
 
 
+def _optional(reader: Reader) -> Reader:
+    """An `Option<T>` field: `null` is None, anything else is read as T."""
+    return lambda value, path: None if value is None else reader(value, path)
+
+
 def _struct(
     raw: Any, path: str, name: str, readers: dict[str, Reader], required: tuple[str, ...] = ()
 ) -> dict[str, Any]:
@@ -168,13 +173,22 @@ def _fields(
     return read
 
 
-def _enum(raw: Any, path: str, variants: tuple[str, ...], expected: str, content: Callable[[str, Any, str], T]) -> T:
-    """serde_json reading an externally tagged enum whose variants all carry content: a string is a
-    unit variant (unknown, or the wrong kind: 422); an object's first key is the variant, its value
-    is read, and a second key is a parse error (400), as are `{}` and any other JSON value."""
+def _enum(
+    raw: Any,
+    path: str,
+    variants: tuple[str, ...],
+    expected: str,
+    content: Callable[[str, Any, str], T],
+    unit: bool = False,
+) -> T:
+    """serde_json reading an externally tagged enum: a string is a unit variant (unknown, or, unless
+    the variants are `unit` ones, the wrong kind: 422); an object's first key is the variant, its
+    value is read, and a second key is a parse error (400), as are `{}` and any other JSON value."""
     if isinstance(raw, str):
         if raw not in variants:
             _fail(path, f"unknown variant `{raw}`, expected {expected}")
+        if unit:
+            return content(raw, None, f"{path}.{raw}")
         kind = "struct" if raw in _STRUCT_VARIANTS else "newtype"
         _fail(f"{path}.{raw}", f"invalid type: unit variant, expected {kind} variant", "next", at=path)
     if not isinstance(raw, dict) or not raw:
@@ -203,21 +217,16 @@ def _searches(raw: Any, path: str) -> tuple[SearchPlan, ...]:
 
 def _read_level(raw: Any, path: str) -> str:
     """A unit-variant enum with a default (not an Option: `null` is a parse error, as `{}` is)."""
-    expected = "one of `index_and_wal`, `index_only`, `index_and_bounded_wal`"
-    if isinstance(raw, str):
-        if raw not in READ_LEVELS:
-            _fail(path, f"unknown variant `{raw}`, expected {expected}")
-        return raw
-    if not isinstance(raw, dict) or not raw:
-        _syntax(path, "empty" if raw == {} else "value")
-    variant, value = next(iter(raw.items()))
-    if variant not in READ_LEVELS:
-        _fail(path, f"unknown variant `{variant}`, expected {expected}", "key")
+    return _enum(
+        raw, path, READ_LEVELS, "one of `index_and_wal`, `index_only`, `index_and_bounded_wal`", _unit, unit=True
+    )
+
+
+def _unit(variant: str, value: Any, path: str) -> str:
+    """A unit variant's content: `{"index_only": null}` is serde's other spelling of "index_only"."""
     if value is not None:
-        _fail(f"{path}.{variant}", f"invalid type: {_found(value)}, expected unit")
-    if len(raw) > 1:
-        _syntax(path, "extra")
-    return str(variant)
+        _fail(path, f"invalid type: {_found(value)}, expected unit")
+    return variant
 
 
 def _payload(raw: Any, path: str) -> SearchPlan:
@@ -227,7 +236,7 @@ def _payload(raw: Any, path: str) -> SearchPlan:
         "struct SearchPayload",
         {
             "filter": _filter,
-            "rank": lambda value, at: None if value is None else _rank(value, at),
+            "rank": _optional(_rank),
             "group_by": _group_by,
             "limit": _limit,
             "select": _select,
@@ -243,7 +252,7 @@ def _limit(raw: Any, path: str) -> tuple[int, int | None]:
         raw,
         path,
         "struct Limit",
-        {"offset": _u32, "limit": lambda value, at: None if value is None else _u32(value, at)},
+        {"offset": _u32, "limit": _optional(_u32)},
     )
     return read.get("offset", 0), read.get("limit")
 
@@ -297,7 +306,7 @@ def _knn(raw: Any, path: str) -> Knn:
             "query": _query,
             "key": _string,
             "limit": _u32,
-            "default": lambda value, at: None if value is None else _f32(value, at),
+            "default": _optional(_f32),
             "return_rank": _bool,
         },
         required=("query",),
@@ -343,8 +352,8 @@ def _group_by(raw: Any, path: str) -> GroupBy:
         "struct GroupBy",
         {
             "keys": _strings,
-            "aggregate": lambda value, at: (
-                None if value is None else _enum(value, at, ("$min_k", "$max_k"), "`$min_k` or `$max_k`", _aggregate)
+            "aggregate": _optional(
+                lambda value, at: _enum(value, at, ("$min_k", "$max_k"), "`$min_k` or `$max_k`", _aggregate)
             ),
         },
     )
